@@ -1,0 +1,39 @@
+#include "errors.h"
+
+#include <pthread.h>
+
+static int err_lib;
+static pthread_once_t err_once = PTHREAD_ONCE_INIT;
+
+/* ERR_load_strings() patches the library code into these entries and keeps
+ * pointers to them, so the table is static, writable and never unloaded
+ * (the module is linked with -z nodelete). */
+static ERR_STRING_DATA err_strings[] = {
+    {0, "tlsdefaults"}, /* library name: its code is only known at run time */
+    {ERR_PACK(0, 0, TLSD_R_UNKNOWN_KEY), "unknown configuration key"},
+    {ERR_PACK(0, 0, TLSD_R_BAD_VALUE), "bad value for configuration key"},
+    {ERR_PACK(0, 0, TLSD_R_UNKNOWN_PROFILE), "unknown profile"},
+    {ERR_PACK(0, 0, TLSD_R_DUPLICATE_PROFILE), "profile given more than once"},
+    {ERR_PACK(0, 0, TLSD_R_MISSING_PATH), "module section has no path"},
+    {ERR_PACK(0, 0, TLSD_R_MISSING_SECTION), "configuration section not found"},
+    {ERR_PACK(0, 0, TLSD_R_PROTOCOL_RANGE), "MaxProtocol is below MinProtocol"},
+    {ERR_PACK(0, 0, TLSD_R_NO_CIPHERS), "policy leaves no cipher for TLS 1.2 and below"},
+    {ERR_PACK(0, 0, TLSD_R_TLS_REFUSED),
+     "tlsdefaults configuration is invalid, TLS refused"},
+    {ERR_PACK(0, 0, TLSD_R_OUT_OF_MEMORY), "out of memory"},
+    {0, NULL},
+};
+
+static void register_strings(void)
+{
+    err_lib = ERR_get_next_error_library();
+    /* The packed code must be non-zero: a zero entry ends the table. */
+    err_strings[0].error = ERR_PACK(err_lib, 0, 0);
+    ERR_load_strings(err_lib, err_strings);
+}
+
+int tlsd_err_lib(void)
+{
+    pthread_once(&err_once, register_strings);
+    return err_lib;
+}

@@ -1,0 +1,537 @@
+#include "policy.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "errors.h"
+#include "profiles.h"
+
+/* How a key's value combines with the value before it. */
+enum key_kind {
+    KEY_REPLACE,   /* an SSL_CONF command; the last value wins */
+    KEY_EDIT_LIST, /* an SSL_CONF command whose items edit the previous ones */
+    KEY_FLAGS,     /* our own flag list: "A, B, -C" edits the previous bits */
+};
+
+typedef struct {
+    const char *name;
+    unsigned long bit;
+} flag_name;
+
+typedef struct {
+    const char *name;
+    enum key_kind kind;
+    const flag_name *flags; /* KEY_FLAGS only */
+} key_def;
+
+static const flag_name verify_flag_names[] = {
+    {"X509Strict", X509_V_FLAG_X509_STRICT},
+    {"PartialChain", X509_V_FLAG_PARTIAL_CHAIN},
+    {"TrustedFirst", X509_V_FLAG_TRUSTED_FIRST},
+    {"NoAltChains", X509_V_FLAG_NO_ALT_CHAINS},
+    {"CheckSelfSignedSignature", X509_V_FLAG_CHECK_SS_SIGNATURE},
+    {"CRLCheck", X509_V_FLAG_CRL_CHECK},
+    {"CRLCheckAll", X509_V_FLAG_CRL_CHECK_ALL},
+    {"PolicyCheck", X509_V_FLAG_POLICY_CHECK},
+    {"ExplicitPolicy", X509_V_FLAG_EXPLICIT_POLICY},
+    {NULL, 0},
+};
+
+static const flag_name host_flag_names[] = {
+    {"AlwaysCheckSubject", X509_CHECK_FLAG_ALWAYS_CHECK_SUBJECT},
+    {"NoWildcards", X509_CHECK_FLAG_NO_WILDCARDS},
+    {"NoPartialWildcards", X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS},
+    {"MultiLabelWildcards", X509_CHECK_FLAG_MULTI_LABEL_WILDCARDS},
+    {"SingleLabelSubdomains", X509_CHECK_FLAG_SINGLE_LABEL_SUBDOMAINS},
+    {"NeverCheckSubject", X509_CHECK_FLAG_NEVER_CHECK_SUBJECT},
+    {NULL, 0},
+};
+
+static const flag_name mode_names[] = {
+    {"ReleaseBuffers", SSL_MODE_RELEASE_BUFFERS},
+    {NULL, 0},
+};
+
+/* Every key a section may hold, in the order they are applied. The
+ * SSL_CONF names are OpenSSL's own, so OpenSSL parses their values. */
+enum key_id {
+    K_MIN_PROTOCOL,
+    K_MAX_PROTOCOL,
+    K_PROTOCOL,
+    K_OPTIONS,
+    K_CIPHER_STRING,
+    K_CIPHERSUITES,
+    K_GROUPS,
+    K_SIGNATURE_ALGORITHMS,
+    K_VERIFY_FLAGS,
+    K_HOST_FLAGS,
+    K_MODE,
+    K_COUNT
+};
+
+static const key_def keys[K_COUNT] = {
+    [K_MIN_PROTOCOL] = {"MinProtocol", KEY_REPLACE, NULL},
+    [K_MAX_PROTOCOL] = {"MaxProtocol", KEY_REPLACE, NULL},
+    [K_PROTOCOL] = {"Protocol", KEY_EDIT_LIST, NULL},
+    [K_OPTIONS] = {"Options", KEY_EDIT_LIST, NULL},
+    [K_CIPHER_STRING] = {"CipherString", KEY_REPLACE, NULL},
+    [K_CIPHERSUITES] = {"Ciphersuites", KEY_REPLACE, NULL},
+    [K_GROUPS] = {"Groups", KEY_REPLACE, NULL},
+    [K_SIGNATURE_ALGORITHMS] = {"SignatureAlgorithms", KEY_REPLACE, NULL},
+    [K_VERIFY_FLAGS] = {"VerifyFlags", KEY_FLAGS, verify_flag_names},
+    [K_HOST_FLAGS] = {"HostFlags", KEY_FLAGS, host_flag_names},
+    [K_MODE] = {"Mode", KEY_FLAGS, mode_names},
+};
+
+typedef struct {
+    char *value;        /* SSL_CONF value; NULL leaves OpenSSL's default */
+    unsigned long bits; /* KEY_FLAGS: the resulting bits */
+    int set;
+    char *origin;       /* "profile python", "section x", or both joined */
+} setting;
+
+struct tlsd_policy {
+    char *profile;
+    setting s[K_COUNT];
+    SSL_CTX *scratch; /* validates values while the policy is being built */
+};
+
+static _Thread_local int in_scratch;
+
+int tlsd_policy_in_scratch(void)
+{
+    return in_scratch;
+}
+
+static SSL_CTX *scratch_ctx_new(void)
+{
+    SSL_CTX *ctx;
+
+    in_scratch++;
+    ctx = SSL_CTX_new(TLS_method());
+    in_scratch--;
+    return ctx;
+}
+
+static const key_def *find_key(const char *name, enum key_id *id)
+{
+    for (int i = 0; i < K_COUNT; i++) {
+        if (strcasecmp(keys[i].name, name) == 0) {
+            *id = (enum key_id)i;
+            return &keys[i];
+        }
+    }
+    return NULL;
+}
+
+static char *join(const char *a, const char *sep, const char *b)
+{
+    size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+    char *r = malloc(la + ls + lb + 1);
+
+    if (r == NULL)
+        return NULL;
+    memcpy(r, a, la);
+    memcpy(r + la, sep, ls);
+    memcpy(r + la + ls, b, lb + 1);
+    return r;
+}
+
+/* Replaces *slot with a new string; keeps the old one on failure. */
+static int store(char **slot, char *fresh)
+{
+    if (fresh == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        return 0;
+    }
+    free(*slot);
+    *slot = fresh;
+    return 1;
+}
+
+static int record_origin(setting *st, int edits, const char *origin)
+{
+    if (edits && st->origin != NULL && strstr(st->origin, origin) == NULL)
+        return store(&st->origin, join(st->origin, " + ", origin));
+    return store(&st->origin, strdup(origin));
+}
+
+/* Runs one SSL_CONF command on ctx. SSL_CONF_FLAG_FILE gives the
+ * openssl.cnf spelling and case-insensitive names. */
+static int conf_cmd(SSL_CTX *ctx, const char *name, const char *value,
+                    unsigned int extra_flags)
+{
+    SSL_CONF_CTX *cctx = SSL_CONF_CTX_new();
+    int ok;
+
+    if (cctx == NULL)
+        return 0;
+    SSL_CONF_CTX_set_flags(cctx, SSL_CONF_FLAG_FILE | SSL_CONF_FLAG_CLIENT
+                                     | SSL_CONF_FLAG_SERVER | extra_flags);
+    SSL_CONF_CTX_set_ssl_ctx(cctx, ctx);
+    ok = SSL_CONF_cmd(cctx, name, value) > 0;
+    SSL_CONF_CTX_free(cctx);
+    return ok;
+}
+
+typedef struct {
+    const flag_name *names;
+    unsigned long bits;
+    const char *bad; /* first unknown item */
+    int bad_len;
+} flag_parse;
+
+static int parse_flag_item(const char *item, int len, void *arg)
+{
+    flag_parse *fp = arg;
+    int remove = 0;
+    const char *name = item;
+    int name_len = len;
+
+    if (item != NULL && len > 0 && (item[0] == '-' || item[0] == '+')) {
+        remove = item[0] == '-';
+        name++;
+        name_len--;
+    }
+    for (const flag_name *f = fp->names; name != NULL && f->name != NULL; f++) {
+        if (name_len > 0 && (size_t)name_len == strlen(f->name)
+            && strncasecmp(f->name, name, (size_t)name_len) == 0) {
+            if (remove)
+                fp->bits &= ~f->bit;
+            else
+                fp->bits |= f->bit;
+            return 1;
+        }
+    }
+    fp->bad = item != NULL ? item : "";
+    fp->bad_len = item != NULL ? len : 0;
+    return 0;
+}
+
+static void append_flag_names(char *buf, size_t cap, const flag_name *names,
+                              unsigned long bits, int all)
+{
+    buf[0] = '\0';
+    for (const flag_name *f = names; f->name != NULL; f++) {
+        if (!all && (bits & f->bit) == 0)
+            continue;
+        if (buf[0] != '\0')
+            strncat(buf, ", ", cap - strlen(buf) - 1);
+        strncat(buf, f->name, cap - strlen(buf) - 1);
+    }
+}
+
+static int set_flags(setting *st, const key_def *def, const char *key,
+                     const char *value, const char *origin)
+{
+    flag_parse fp = {def->flags, st->bits, NULL, 0};
+
+    if (!CONF_parse_list(value, ',', 1, parse_flag_item, &fp)) {
+        char known[512];
+
+        append_flag_names(known, sizeof(known), def->flags, 0, 1);
+        TLSD_RAISE(TLSD_R_BAD_VALUE,
+                   "%s: key=%s value=%s: unknown flag '%.*s' (known: %s; "
+                   "prefix with '-' to remove)",
+                   origin, key, value, fp.bad_len, fp.bad, known);
+        return 0;
+    }
+    st->bits = fp.bits;
+    return 1;
+}
+
+static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
+                          const char *key, const char *value,
+                          const char *origin)
+{
+    /* Parsed by OpenSSL itself on a scratch context: its own message
+     * (SHOW_ERRORS) comes first on the queue, ours names key and origin. */
+    if (!conf_cmd(p->scratch, def->name, value, SSL_CONF_FLAG_SHOW_ERRORS)) {
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=%s", origin, key, value);
+        return 0;
+    }
+    if (def->kind == KEY_EDIT_LIST && st->value != NULL)
+        return store(&st->value, join(st->value, ",", value));
+    return store(&st->value, strdup(value));
+}
+
+int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
+                    const char *origin)
+{
+    enum key_id id;
+    const key_def *def = find_key(key, &id);
+    setting *st;
+    int ok;
+
+    if (def == NULL) {
+        TLSD_RAISE(TLSD_R_UNKNOWN_KEY, "%s: key=%s value=%s", origin, key, value);
+        return 0;
+    }
+    if (value == NULL || *value == '\0') {
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=(empty)", origin, key);
+        return 0;
+    }
+    if (p->scratch == NULL) {
+        /* Set after tlsd_policy_finish(): build the checker again. */
+        if ((p->scratch = scratch_ctx_new()) == NULL)
+            return 0;
+    }
+    st = &p->s[id];
+    if (def->kind == KEY_FLAGS)
+        ok = set_flags(st, def, key, value, origin);
+    else
+        ok = set_conf_value(p, st, def, key, value, origin);
+    if (!ok || !record_origin(st, def->kind != KEY_REPLACE, origin))
+        return 0;
+    st->set = 1;
+    return 1;
+}
+
+tlsd_policy *tlsd_policy_new(const char *profile_name)
+{
+    const tlsd_profile *profile = tlsd_profile_find(profile_name);
+    tlsd_policy *p;
+    char origin[64];
+
+    if (profile == NULL) {
+        TLSD_RAISE(TLSD_R_UNKNOWN_PROFILE, "key=Profile value=%s (known: %s)",
+                   profile_name, tlsd_profile_names());
+        return NULL;
+    }
+    p = calloc(1, sizeof(*p));
+    if (p == NULL || (p->profile = strdup(profile->name)) == NULL
+        || (p->scratch = scratch_ctx_new()) == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        tlsd_policy_free(p);
+        return NULL;
+    }
+    snprintf(origin, sizeof(origin), "profile %s", profile->name);
+    for (size_t i = 0; i < profile->count; i++) {
+        if (!tlsd_policy_set(p, profile->settings[i].key,
+                             profile->settings[i].value, origin)) {
+            tlsd_policy_free(p);
+            return NULL;
+        }
+    }
+    return p;
+}
+
+void tlsd_policy_free(tlsd_policy *p)
+{
+    if (p == NULL)
+        return;
+    for (int i = 0; i < K_COUNT; i++) {
+        free(p->s[i].value);
+        free(p->s[i].origin);
+    }
+    SSL_CTX_free(p->scratch);
+    free(p->profile);
+    free(p);
+}
+
+const char *tlsd_policy_profile(const tlsd_policy *p)
+{
+    return p->profile;
+}
+
+static int is_dtls(const SSL_CTX *ctx)
+{
+    const SSL_METHOD *m = SSL_CTX_get_ssl_method(ctx);
+
+    return m == DTLS_method() || m == DTLS_client_method()
+           || m == DTLS_server_method();
+}
+
+/* DTLS has no 1.3 in OpenSSL 3.x and numbers its versions apart, so a TLS
+ * bound maps to the nearest DTLS bound that is not weaker. */
+static int dtls_bound(int tls_version)
+{
+    if (tls_version == 0)
+        return 0;
+    return tls_version >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION;
+}
+
+/* The bounds a policy sets, read back from a context it was applied to. */
+static void applied_bounds(const tlsd_policy *p, int *min, int *max)
+{
+    SSL_CTX *ctx = scratch_ctx_new();
+
+    *min = *max = 0;
+    if (ctx == NULL)
+        return;
+    if (p->s[K_MIN_PROTOCOL].value != NULL)
+        conf_cmd(ctx, "MinProtocol", p->s[K_MIN_PROTOCOL].value, 0);
+    if (p->s[K_MAX_PROTOCOL].value != NULL)
+        conf_cmd(ctx, "MaxProtocol", p->s[K_MAX_PROTOCOL].value, 0);
+    *min = (int)SSL_CTX_get_min_proto_version(ctx);
+    *max = (int)SSL_CTX_get_max_proto_version(ctx);
+    SSL_CTX_free(ctx);
+}
+
+static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx)
+{
+    int ok = 1, dtls = is_dtls(ctx);
+    X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
+
+    for (int i = 0; i < K_COUNT; i++) {
+        const setting *st = &p->s[i];
+
+        if (!st->set || keys[i].kind == KEY_FLAGS)
+            continue;
+        if (dtls && (i == K_MIN_PROTOCOL || i == K_MAX_PROTOCOL))
+            continue;
+        if (!conf_cmd(ctx, keys[i].name, st->value, 0))
+            ok = 0;
+    }
+    if (dtls) {
+        int min, max;
+
+        applied_bounds(p, &min, &max);
+        ok &= SSL_CTX_set_min_proto_version(ctx, dtls_bound(min));
+        ok &= SSL_CTX_set_max_proto_version(ctx, max < TLS1_2_VERSION ? dtls_bound(max) : 0);
+    }
+    if (p->s[K_VERIFY_FLAGS].set) {
+        unsigned long mask = 0;
+
+        for (const flag_name *f = verify_flag_names; f->name != NULL; f++)
+            mask |= f->bit;
+        X509_VERIFY_PARAM_clear_flags(param, mask & ~p->s[K_VERIFY_FLAGS].bits);
+        X509_VERIFY_PARAM_set_flags(param, p->s[K_VERIFY_FLAGS].bits);
+    }
+    if (p->s[K_HOST_FLAGS].set)
+        X509_VERIFY_PARAM_set_hostflags(param, (unsigned int)p->s[K_HOST_FLAGS].bits);
+    if (p->s[K_MODE].set) {
+        SSL_CTX_clear_mode(ctx, SSL_MODE_RELEASE_BUFFERS & ~p->s[K_MODE].bits);
+        SSL_CTX_set_mode(ctx, (long)p->s[K_MODE].bits);
+    }
+    return ok;
+}
+
+int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx)
+{
+    int ok;
+
+    /* Runs inside SSL_CTX_new(): whatever fails must not show up on the
+     * application's error queue as if its own call had failed. */
+    ERR_set_mark();
+    ok = apply_settings(p, ctx);
+    ERR_pop_to_mark();
+    return ok;
+}
+
+static int count_tls12_ciphers(SSL_CTX *ctx)
+{
+    STACK_OF(SSL_CIPHER) *ciphers = SSL_CTX_get_ciphers(ctx);
+    int n = 0;
+
+    for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++)
+        if (strcmp(SSL_CIPHER_get_version(sk_SSL_CIPHER_value(ciphers, i)), "TLSv1.3") != 0)
+            n++;
+    return n;
+}
+
+int tlsd_policy_finish(tlsd_policy *p)
+{
+    int min, max, ok = 1;
+
+    applied_bounds(p, &min, &max);
+    if (min != 0 && max != 0 && max < min) {
+        TLSD_RAISE(TLSD_R_PROTOCOL_RANGE, "%s: key=MaxProtocol value=%s; %s: key=MinProtocol value=%s",
+                   p->s[K_MAX_PROTOCOL].origin, p->s[K_MAX_PROTOCOL].value,
+                   p->s[K_MIN_PROTOCOL].origin, p->s[K_MIN_PROTOCOL].value);
+        ok = 0;
+    }
+    if (p->scratch != NULL && (min == 0 || min < TLS1_3_VERSION)
+        && count_tls12_ciphers(p->scratch) == 0) {
+        TLSD_RAISE(TLSD_R_NO_CIPHERS, "%s: key=CipherString value=%s",
+                   p->s[K_CIPHER_STRING].origin ? p->s[K_CIPHER_STRING].origin : "default",
+                   p->s[K_CIPHER_STRING].value ? p->s[K_CIPHER_STRING].value : "");
+        ok = 0;
+    }
+    /* The checker has done its work; a finished policy is read-only. */
+    SSL_CTX_free(p->scratch);
+    p->scratch = NULL;
+    return ok;
+}
+
+static const char *version_name(int v)
+{
+    switch (v) {
+    case 0: return "any";
+    case TLS1_VERSION: return "TLSv1";
+    case TLS1_1_VERSION: return "TLSv1.1";
+    case TLS1_2_VERSION: return "TLSv1.2";
+    case TLS1_3_VERSION: return "TLSv1.3";
+    default: return "?";
+    }
+}
+
+static void describe_ciphers(BIO *out, SSL_CTX *ctx, int tls13)
+{
+    STACK_OF(SSL_CIPHER) *ciphers = SSL_CTX_get_ciphers(ctx);
+    int n = 0;
+
+    for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++) {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(ciphers, i);
+
+        if ((strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0) != tls13)
+            continue;
+        BIO_printf(out, "%s%s", n++ ? ":" : "", SSL_CIPHER_get_name(c));
+    }
+}
+
+static const char *origin_or_default(const setting *st)
+{
+    return st->set ? st->origin : "OpenSSL default";
+}
+
+int tlsd_policy_describe(const tlsd_policy *p, BIO *out)
+{
+    SSL_CTX *ctx = scratch_ctx_new();
+    char names[512];
+
+    if (ctx == NULL)
+        return 0;
+    tlsd_policy_apply(p, ctx);
+    BIO_printf(out, "Profile: %s\n", p->profile);
+    BIO_printf(out, "MinProtocol: %s (%s)\n",
+               version_name((int)SSL_CTX_get_min_proto_version(ctx)),
+               origin_or_default(&p->s[K_MIN_PROTOCOL]));
+    BIO_printf(out, "MaxProtocol: %s (%s)\n",
+               version_name((int)SSL_CTX_get_max_proto_version(ctx)),
+               origin_or_default(&p->s[K_MAX_PROTOCOL]));
+    BIO_printf(out, "Options: 0x%08llx (%s)\n",
+               (unsigned long long)SSL_CTX_get_options(ctx),
+               origin_or_default(&p->s[K_OPTIONS]));
+    BIO_printf(out, "Ciphers: ");
+    describe_ciphers(out, ctx, 0);
+    BIO_printf(out, " (%s)\n", origin_or_default(&p->s[K_CIPHER_STRING]));
+    BIO_printf(out, "Ciphersuites: ");
+    describe_ciphers(out, ctx, 1);
+    BIO_printf(out, " (%s)\n", origin_or_default(&p->s[K_CIPHERSUITES]));
+    BIO_printf(out, "Groups: %s (%s)\n",
+               p->s[K_GROUPS].set ? p->s[K_GROUPS].value : "default",
+               origin_or_default(&p->s[K_GROUPS]));
+    BIO_printf(out, "SignatureAlgorithms: %s (%s)\n",
+               p->s[K_SIGNATURE_ALGORITHMS].set ? p->s[K_SIGNATURE_ALGORITHMS].value : "default",
+               origin_or_default(&p->s[K_SIGNATURE_ALGORITHMS]));
+    append_flag_names(names, sizeof(names), verify_flag_names,
+                      X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)), 0);
+    BIO_printf(out, "VerifyFlags: %s (%s)\n", names[0] ? names : "none",
+               origin_or_default(&p->s[K_VERIFY_FLAGS]));
+    append_flag_names(names, sizeof(names), host_flag_names,
+                      X509_VERIFY_PARAM_get_hostflags(SSL_CTX_get0_param(ctx)), 0);
+    BIO_printf(out, "HostFlags: %s (%s)\n", names[0] ? names : "none",
+               origin_or_default(&p->s[K_HOST_FLAGS]));
+    append_flag_names(names, sizeof(names), mode_names,
+                      (unsigned long)SSL_CTX_get_mode(ctx), 0);
+    BIO_printf(out, "Mode: %s (%s)\n", names[0] ? names : "none",
+               origin_or_default(&p->s[K_MODE]));
+    SSL_CTX_free(ctx);
+    return 1;
+}

@@ -1,0 +1,47 @@
+/* The policy engine shared by the config module, the helper library and the
+ * inspector. A policy is data: filled from a profile, then edited key by key
+ * with the same keys an openssl.cnf section uses, then applied to contexts. */
+#ifndef TLSD_POLICY_H
+#define TLSD_POLICY_H
+
+#include <openssl/bio.h>
+#include <openssl/conf.h>
+#include <openssl/ssl.h>
+
+typedef struct tlsd_policy tlsd_policy;
+
+/* A policy holding the named profile ("python", "system", "strict").
+ * NULL with an error raised when the profile is unknown. */
+tlsd_policy *tlsd_policy_new(const char *profile);
+
+/* Sets one key as written in a configuration section. origin says where it
+ * comes from ("section tlsdefaults_sect") and is named in errors.
+ * Returns 1, or 0 with an error naming the key and value. */
+int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
+                    const char *origin);
+
+/* Checks the policy as a whole (protocol range, ciphers left). 1 or 0. */
+int tlsd_policy_finish(tlsd_policy *p);
+
+/* Applies the policy to ctx. OpenSSL errors raised on the way are kept off
+ * the caller's error queue. Returns 1 when every setting was applied. */
+int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx);
+
+/* Writes the effective policy, one "Name: value (origin)" line per setting. */
+int tlsd_policy_describe(const tlsd_policy *p, BIO *out);
+
+const char *tlsd_policy_profile(const tlsd_policy *p);
+void tlsd_policy_free(tlsd_policy *p);
+
+/* Reads a policy from a configuration section: "Profile" first wherever it
+ * stands, then every other key in file order. "path" is skipped, and
+ * required when require_path is set (a module section). Reports every bad
+ * key, not just the first. NULL on error. */
+tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,
+                                      int require_path);
+
+/* True while this thread builds a context for the engine's own checks:
+ * hooks on SSL_CTX creation must leave such contexts alone. */
+int tlsd_policy_in_scratch(void);
+
+#endif
