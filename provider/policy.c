@@ -424,17 +424,6 @@ int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx)
     return ok;
 }
 
-static int count_tls12_ciphers(SSL_CTX *ctx)
-{
-    STACK_OF(SSL_CIPHER) *ciphers = SSL_CTX_get_ciphers(ctx);
-    int n = 0;
-
-    for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++)
-        if (strcmp(SSL_CIPHER_get_version(sk_SSL_CIPHER_value(ciphers, i)), "TLSv1.3") != 0)
-            n++;
-    return n;
-}
-
 int tlsd_policy_finish(tlsd_policy *p)
 {
     int min, max, ok = 1;
@@ -444,13 +433,6 @@ int tlsd_policy_finish(tlsd_policy *p)
         TLSD_RAISE(TLSD_R_PROTOCOL_RANGE, "%s: key=MaxProtocol value=%s; %s: key=MinProtocol value=%s",
                    p->s[K_MAX_PROTOCOL].origin, p->s[K_MAX_PROTOCOL].value,
                    p->s[K_MIN_PROTOCOL].origin, p->s[K_MIN_PROTOCOL].value);
-        ok = 0;
-    }
-    if (p->scratch != NULL && (min == 0 || min < TLS1_3_VERSION)
-        && count_tls12_ciphers(p->scratch) == 0) {
-        TLSD_RAISE(TLSD_R_NO_CIPHERS, "%s: key=CipherString value=%s",
-                   p->s[K_CIPHER_STRING].origin ? p->s[K_CIPHER_STRING].origin : "default",
-                   p->s[K_CIPHER_STRING].value ? p->s[K_CIPHER_STRING].value : "");
         ok = 0;
     }
     /* The checker has done its work; a finished policy is read-only. */

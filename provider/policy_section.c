@@ -20,20 +20,15 @@ tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,
     }
     snprintf(origin, sizeof(origin), "section %s", section);
 
-    /* The profile is the base the other keys edit, wherever it stands. */
+    /* The profile is the base the other keys edit, wherever it stands.
+     * (OpenSSL's parser keeps only the last of a key given twice.) */
     for (int i = 0; i < sk_CONF_VALUE_num(values); i++) {
         const CONF_VALUE *v = sk_CONF_VALUE_value(values, i);
 
         if (strcasecmp(v->name, "path") == 0)
             have_path = 1;
-        if (strcasecmp(v->name, "Profile") != 0)
-            continue;
-        if (profile != NULL) {
-            TLSD_RAISE(TLSD_R_DUPLICATE_PROFILE, "%s: key=Profile value=%s and value=%s",
-                       origin, profile, v->value);
-            ok = 0;
-        }
-        profile = v->value;
+        if (strcasecmp(v->name, "Profile") == 0)
+            profile = v->value;
     }
     if (require_path && !have_path) {
         TLSD_RAISE(TLSD_R_MISSING_PATH, "%s: key=path is required", origin);
