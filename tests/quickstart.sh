@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The README's quick start, from a fresh Debian 12 machine:
+#   tests/quickstart.sh demo   set up, build, show what the module changes
+#   tests/quickstart.sh test   set up, build, run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(build-essential cmake pkg-config libssl-dev openssl libcunit1-dev ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    as_root=()
+    [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+    "${as_root[@]}" apt-get update
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j "$(nproc)"
+
+case "${1:-test}" in
+    test) ctest --test-dir build --output-on-failure -j "$(nproc)" ;;
+    demo) tests/demo.sh build ;;
+    *) echo "usage: $0 demo|test" >&2; exit 2 ;;
+esac
