@@ -1,0 +1,29 @@
+/* A certificate set made at test time, once per process, in a temporary
+ * directory removed at exit (kept when TLSD_TEST_KEEP is set).
+ *
+ * root.pem, root-key.pem                 CA "tlsdefaults test root" (EC P-256)
+ * intermediate.pem, intermediate-key.pem CA signed by root (EC P-256)
+ * leaf-key.pem                           RSA 2048, shared by every leaf (so that
+ *                                        RSA key exchange and 3DES can be offered)
+ * leaf.pem, leaf-chain.pem               localhost, 127.0.0.1, ::1; chain = leaf + intermediate
+ * wronghost.pem, wronghost-chain.pem     wrong.example only
+ * expired.pem, expired-chain.pem         expired yesterday
+ * selfsigned.pem                         self-signed leaf for localhost
+ * noakid.pem, noakid-chain.pem           no authorityKeyIdentifier: fails only
+ *                                        under X509_V_FLAG_X509_STRICT
+ * Trusting intermediate.pem alone verifies leaf-chain.pem only with
+ * X509_V_FLAG_PARTIAL_CHAIN. */
+#ifndef TLSD_TEST_CERTS_H
+#define TLSD_TEST_CERTS_H
+
+/* The directory, made on first call; NULL on failure (reason on stderr). */
+const char *tlsd_test_certs_dir(void);
+
+/* "<dir>/<name>". The string stays valid for the 16 next calls, so several
+ * calls can be used in one expression. */
+const char *tlsd_test_cert_path(const char *name);
+
+/* Writes the whole set into an existing directory; 1 on success. */
+int tlsd_test_certs_write(const char *dir);
+
+#endif

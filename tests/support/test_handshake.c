@@ -1,0 +1,133 @@
+#include "test_handshake.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/err.h>
+#include <openssl/x509v3.h>
+
+#include "test_certs.h"
+
+/* Keeps the first error of a failed step; the queue is per thread and
+ * shared by both in-process peers, so it is read right after each step. */
+static void take_error(char *buf, size_t cap)
+{
+    unsigned long e = ERR_peek_error();
+
+    if (e != 0 && buf[0] == '\0')
+        ERR_error_string_n(e, buf, cap);
+    ERR_clear_error();
+}
+
+/* One step of one side: 1 done, 0 wants more, -1 failed. */
+static int step(SSL *ssl, int is_client, char *err, size_t cap)
+{
+    int rc = is_client ? SSL_connect(ssl) : SSL_accept(ssl);
+
+    if (rc == 1)
+        return 1;
+    switch (SSL_get_error(ssl, rc)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+        return 0;
+    default:
+        take_error(err, cap);
+        return -1;
+    }
+}
+
+static int set_check_host(SSL *ssl, const char *host)
+{
+    X509_VERIFY_PARAM *param = SSL_get0_param(ssl);
+    ASN1_OCTET_STRING *ip = a2i_IPADDRESS(host);
+
+    if (ip != NULL) {
+        ASN1_OCTET_STRING_free(ip);
+        return X509_VERIFY_PARAM_set1_ip_asc(param, host);
+    }
+    return X509_VERIFY_PARAM_set1_host(param, host, 0);
+}
+
+int tlsd_test_handshake(SSL_CTX *client_ctx, SSL_CTX *server_ctx,
+                        const char *sni, const char *check_host, tlsd_test_result *out)
+{
+    SSL *client = SSL_new(client_ctx), *server = SSL_new(server_ctx);
+    BIO *cb = NULL, *sb = NULL;
+    int c = 0, s = 0;
+
+    memset(out, 0, sizeof(*out));
+    ERR_clear_error();
+    if (client == NULL || server == NULL || !BIO_new_bio_pair(&cb, 0, &sb, 0)) {
+        take_error(out->client_error, sizeof(out->client_error));
+        SSL_free(client);
+        SSL_free(server);
+        return 0;
+    }
+    SSL_set_bio(client, cb, cb);
+    SSL_set_bio(server, sb, sb);
+    if ((sni != NULL && !SSL_set_tlsext_host_name(client, sni))
+        || (check_host != NULL && !set_check_host(client, check_host)))
+        c = -1;
+    /* Each side runs until it blocks; a bounded number of rounds. */
+    for (int round = 0; round < 64 && c >= 0 && s >= 0 && !(c == 1 && s == 1); round++) {
+        if (c == 0)
+            c = step(client, 1, out->client_error, sizeof(out->client_error));
+        if (s == 0 && c >= 0)
+            s = step(server, 0, out->server_error, sizeof(out->server_error));
+    }
+    /* Let the server read the client's alert, so its side is final too. */
+    if (c < 0 && s == 0)
+        s = step(server, 0, out->server_error, sizeof(out->server_error));
+    out->client_ok = c == 1;
+    out->server_ok = s == 1;
+    out->ok = out->client_ok && out->server_ok;
+    out->verify_result = SSL_get_verify_result(client);
+    if (out->ok) {
+        snprintf(out->version, sizeof(out->version), "%s", SSL_get_version(client));
+        snprintf(out->cipher, sizeof(out->cipher), "%s", SSL_get_cipher_name(client));
+    }
+    SSL_free(client);
+    SSL_free(server);
+    ERR_clear_error();
+    return out->ok;
+}
+
+SSL_CTX *tlsd_test_server_ctx(const char *chain_file)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+    if (ctx == NULL || SSL_CTX_use_certificate_chain_file(ctx, chain_file) != 1
+        || SSL_CTX_use_PrivateKey_file(ctx, tlsd_test_cert_path("leaf-key.pem"), SSL_FILETYPE_PEM) != 1
+        || SSL_CTX_check_private_key(ctx) != 1) {
+        ERR_print_errors_fp(stderr);
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+SSL_CTX *tlsd_test_client_ctx(const char *ca_file)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+    if (ctx == NULL)
+        return NULL;
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    if (ca_file != NULL && SSL_CTX_load_verify_locations(ctx, ca_file, NULL) != 1) {
+        ERR_print_errors_fp(stderr);
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+const char *tlsd_test_result_str(const tlsd_test_result *r)
+{
+    static _Thread_local char line[768];
+
+    snprintf(line, sizeof(line), "ok=%d client=%d server=%d verify=%ld (%s) %s %s client_error=[%s] server_error=[%s]",
+             r->ok, r->client_ok, r->server_ok, r->verify_result,
+             X509_verify_cert_error_string(r->verify_result), r->version, r->cipher,
+             r->client_error, r->server_error);
+    return line;
+}

@@ -1,0 +1,32 @@
+/* In-process TLS handshakes between two SSL objects over a memory BIO pair. */
+#ifndef TLSD_TEST_HANDSHAKE_H
+#define TLSD_TEST_HANDSHAKE_H
+
+#include <openssl/ssl.h>
+
+typedef struct {
+    int ok;                 /* 1 when both sides completed the handshake */
+    int client_ok, server_ok;
+    long verify_result;     /* SSL_get_verify_result() on the client */
+    char version[16];       /* the client's SSL_get_version(), "" if failed */
+    char cipher[64];        /* SSL_get_cipher_name(), "" if failed */
+    char client_error[256]; /* first OpenSSL error raised by the client side */
+    char server_error[256]; /* same for the server side */
+} tlsd_test_result;
+
+/* sni: NULL or the client's SNI name. check_host: NULL or a name or IP
+ * literal the client checks the certificate against. Returns out->ok. The
+ * thread's error queue is empty afterwards. */
+int tlsd_test_handshake(SSL_CTX *client_ctx, SSL_CTX *server_ctx,
+                        const char *sni, const char *check_host, tlsd_test_result *out);
+
+/* TLS_server_method() context with this certificate chain and leaf-key.pem. */
+SSL_CTX *tlsd_test_server_ctx(const char *chain_file);
+
+/* TLS_client_method() context with SSL_VERIFY_PEER, trusting ca_file (if not NULL). */
+SSL_CTX *tlsd_test_client_ctx(const char *ca_file);
+
+/* One line describing a result, for failure messages. */
+const char *tlsd_test_result_str(const tlsd_test_result *r);
+
+#endif
