@@ -15,6 +15,7 @@
 
 #include "errors.h"
 #include "test_certs.h"
+#include "test_config.h"
 #include "test_errors.h"
 #include "test_handshake.h"
 #include "test_main.h"
@@ -24,35 +25,11 @@
 
 static char debug_log[4096];
 
-/* Writes a configuration that loads the built module with these section
- * keys. default_lines go to the default section, init_first into
- * [openssl_init] before the module; extra is appended as is. */
-static const char *write_cnf(const char *name, const char *default_lines,
-                             const char *init_first, const char *keys,
-                             const char *extra)
-{
-    static char path[4096];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/%s.cnf", tlsd_test_certs_dir(), name);
-    f = fopen(path, "w");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    fprintf(f, "%s\nopenssl_conf = openssl_init\n"
-               "[openssl_init]\n%s\n"
-               "tlsdefaults = tlsdefaults_sect\n"
-               "[tlsdefaults_sect]\n"
-               "path = %s\n"
-               "%s\n%s\n",
-            default_lines ? default_lines : "", init_first ? init_first : "",
-            TLSD_MODULE_PATH, keys ? keys : "", extra ? extra : "");
-    fclose(f);
-    return path;
-}
-
 static void load(const char *keys, const char *extra)
 {
-    const char *path = write_cnf("test", NULL, NULL, keys, extra);
+    const char *path = tlsd_test_write_cnf("test", NULL, NULL, keys, extra);
 
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
     CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(path, NULL, 0), 1);
 }
 
@@ -311,9 +288,9 @@ static void test_system_default_applies_after_module(void)
         if (order == 0) {
             /* ssl_conf named after tlsdefaults: reopen [openssl_init]. */
             snprintf(extra, sizeof(extra), "[openssl_init]\nssl_conf = ssl_sect\n%s", system_default);
-            path = write_cnf("sysdefault", NULL, NULL, NULL, extra);
+            path = tlsd_test_write_cnf("sysdefault", NULL, NULL, NULL, extra);
         } else {
-            path = write_cnf("sysdefault", NULL, "ssl_conf = ssl_sect", NULL, system_default);
+            path = tlsd_test_write_cnf("sysdefault", NULL, "ssl_conf = ssl_sect", NULL, system_default);
         }
         CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(path, NULL, 0), 1);
         client = tlsd_test_client_ctx(ROOT);
@@ -342,7 +319,7 @@ static void test_reload_and_unload(void)
     CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(ctx), TLS1_2_VERSION);
     SSL_CTX_free(ctx);
 
-    strict = write_cnf("strict", NULL, NULL, "Profile = strict", NULL);
+    strict = tlsd_test_write_cnf("strict", NULL, NULL, "Profile = strict", NULL);
     CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(strict, NULL, 0), 1);
     ctx = SSL_CTX_new(TLS_client_method());
     CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(ctx), TLS1_3_VERSION);
@@ -393,7 +370,7 @@ static void test_broken_section_fails_closed(void)
     CU_ASSERT(client_handshake(server, ROOT, &r));
     SSL_CTX_free(client);
 
-    path = write_cnf("diagnostics", "config_diagnostics = 1", NULL,
+    path = tlsd_test_write_cnf("diagnostics", "config_diagnostics = 1", NULL,
                      "VerifyFlags = X509Strict, Bogus", NULL);
     ERR_clear_error();
     CU_ASSERT(CONF_modules_load_file(path, NULL, 0) <= 0);

@@ -161,7 +161,7 @@ int tlsd_test_s_server_start(tlsd_test_server *srv, const char *const extra_args
 {
     /* A port taken between free_port() and s_server's bind: try again. */
     for (int attempt = 0; attempt < 5; attempt++) {
-        const char *argv[64] = {"openssl", "s_server", "-accept", NULL};
+        const char *argv[64] = {OPENSSL_PROGRAM, "s_server", "-accept", NULL};
         char accept[32];
         size_t n = 3;
 

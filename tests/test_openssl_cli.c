@@ -1,0 +1,181 @@
+/* The unmodified openssl s_client and s_server binaries, run with
+ * OPENSSL_CONF pointing at a configuration that loads the built module,
+ * against peers run without it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "test_certs.h"
+#include "test_config.h"
+#include "test_main.h"
+#include "test_process.h"
+
+#define CERT(name) tlsd_test_cert_path(name)
+
+static char output[65536];
+static char *module_cnf;      /* python profile */
+static char *broken_cnf;      /* a bad value, OpenSSL's default diagnostics */
+static char *strict_diag_cnf; /* the same with config_diagnostics = 1 */
+
+static const char *const without_module[] = {"TLSDEFAULTS_DEBUG=", NULL};
+
+static const char *const *with(const char *cnf)
+{
+    static char env[4200];
+    static const char *list[] = {env, "TLSDEFAULTS_DEBUG=1", NULL};
+
+    snprintf(env, sizeof(env), "OPENSSL_CONF=%s", cnf);
+    return list;
+}
+
+static int start_server(tlsd_test_server *srv, const char *cert, const char *const *extra,
+                        const char *const *env)
+{
+    const char *args[32] = {"-cert", CERT(cert), "-cert_chain", CERT("intermediate.pem"),
+                            "-key", CERT("leaf-key.pem"), NULL};
+    size_t n = 6;
+
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    if (!tlsd_test_s_server_start(srv, args, env)) {
+        fprintf(stderr, "\n  s_server did not start:\n%s\n", srv->log);
+        return 0;
+    }
+    return 1;
+}
+
+/* s_client to the server; returns its exit status (0: connected). */
+static int s_client(const tlsd_test_server *srv, const char *ca_file,
+                    const char *const *extra, const char *const *env)
+{
+    char connect[32];
+    const char *argv[32] = {OPENSSL_PROGRAM, "s_client", "-connect", connect,
+                            "-servername", "localhost", "-CAfile", ca_file,
+                            "-verify_return_error", "-brief", NULL};
+    size_t n = 10;
+
+    snprintf(connect, sizeof(connect), "127.0.0.1:%d", srv->port);
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
+    return tlsd_test_run(argv, env, "", output, sizeof(output), 20);
+}
+
+#define EXPECT_OUTPUT(text)                                                   \
+    do {                                                                      \
+        int found_ = strstr(output, text) != NULL;                            \
+        if (!found_)                                                          \
+            fprintf(stderr, "\n  expected \"%s\" in:\n%s\n", text, output);   \
+        CU_ASSERT(found_);                                                    \
+    } while (0)
+
+/* s_client asks for a permissive cipher list itself, but never for a
+ * minimum version: under the module it refuses the TLS 1.1 server. */
+static void test_s_client_refuses_tls11_server(void)
+{
+    const char *const old[] = {"-tls1_1", "-cipher", "ALL:@SECLEVEL=0", NULL};
+    const char *const permissive[] = {"-cipher", "ALL:@SECLEVEL=0", NULL};
+    tlsd_test_server srv;
+
+    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", old, without_module));
+    CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), permissive, without_module), 0);
+    EXPECT_OUTPUT("Protocol version: TLSv1.1");
+    CU_ASSERT_NOT_EQUAL(s_client(&srv, CERT("root.pem"), permissive, with(module_cnf)), 0);
+    EXPECT_OUTPUT("SSL_CTX");
+    EXPECT_OUTPUT("(client): policy of section tlsdefaults_sect applied");
+    tlsd_test_s_server_stop(&srv);
+}
+
+/* The same from the other side: s_server under the module. */
+static void test_s_server_refuses_tls11_client(void)
+{
+    const char *const permissive[] = {"-cipher", "ALL:@SECLEVEL=0", NULL};
+    const char *const old[] = {"-tls1_1", "-cipher", "ALL:@SECLEVEL=0", NULL};
+    tlsd_test_server plain, guarded;
+
+    CU_ASSERT_FATAL(start_server(&plain, "leaf.pem", permissive, without_module));
+    CU_ASSERT_FATAL(start_server(&guarded, "leaf.pem", permissive, with(module_cnf)));
+    CU_ASSERT_EQUAL(s_client(&plain, CERT("root.pem"), old, without_module), 0);
+    CU_ASSERT_NOT_EQUAL(s_client(&guarded, CERT("root.pem"), old, without_module), 0);
+    tlsd_test_s_server_stop(&plain);
+    tlsd_test_s_server_stop(&guarded);
+    CU_ASSERT_PTR_NOT_NULL(strstr(guarded.log, "(server): policy of section tlsdefaults_sect applied"));
+}
+
+static void test_s_client_x509_strict(void)
+{
+    tlsd_test_server srv;
+
+    CU_ASSERT_FATAL(start_server(&srv, "noakid.pem", NULL, without_module));
+    CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, without_module), 0);
+    CU_ASSERT_NOT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(module_cnf)), 0);
+    EXPECT_OUTPUT("Missing Authority Key Identifier");
+    tlsd_test_s_server_stop(&srv);
+}
+
+static void test_s_client_partial_chain(void)
+{
+    tlsd_test_server srv;
+
+    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", NULL, without_module));
+    CU_ASSERT_NOT_EQUAL(s_client(&srv, CERT("intermediate.pem"), NULL, without_module), 0);
+    CU_ASSERT_EQUAL(s_client(&srv, CERT("intermediate.pem"), NULL, with(module_cnf)), 0);
+    tlsd_test_s_server_stop(&srv);
+}
+
+/* A bad value: s_client is refused with the reason and the key at fault;
+ * with config_diagnostics, openssl refuses to start and prints them. */
+static void test_broken_configuration_is_visible(void)
+{
+    tlsd_test_server srv;
+
+    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", NULL, without_module));
+    CU_ASSERT_NOT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(broken_cnf)), 0);
+    EXPECT_OUTPUT("tlsdefaults configuration is invalid, TLS refused");
+    EXPECT_OUTPUT("key=MinProtocol value=TLSv1.9");
+    CU_ASSERT_NOT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(strict_diag_cnf)), 0);
+    EXPECT_OUTPUT("bad value for configuration key");
+    EXPECT_OUTPUT("key=MinProtocol value=TLSv1.9");
+    tlsd_test_s_server_stop(&srv);
+}
+
+static char *copy(const char *path)
+{
+    return path != NULL ? strdup(path) : NULL;
+}
+
+static int suite_init(void)
+{
+    if (tlsd_test_certs_dir() == NULL)
+        return 1;
+    module_cnf = copy(tlsd_test_write_cnf("module", NULL, NULL, NULL, NULL));
+    broken_cnf = copy(tlsd_test_write_cnf("broken", NULL, NULL, "MinProtocol = TLSv1.9", NULL));
+    strict_diag_cnf = copy(tlsd_test_write_cnf("broken-diagnostics", "config_diagnostics = 1",
+                                                 NULL, "MinProtocol = TLSv1.9", NULL));
+    return module_cnf == NULL || broken_cnf == NULL || strict_diag_cnf == NULL;
+}
+
+static int suite_cleanup(void)
+{
+    free(module_cnf);
+    free(broken_cnf);
+    free(strict_diag_cnf);
+    return 0;
+}
+
+int main(void)
+{
+    CU_TestInfo tests[] = {
+        {"s_client refuses a TLS 1.1 server", test_s_client_refuses_tls11_server},
+        {"s_server refuses a TLS 1.1 client", test_s_server_refuses_tls11_client},
+        {"s_client: X509 strict", test_s_client_x509_strict},
+        {"s_client: partial chain", test_s_client_partial_chain},
+        {"broken configuration is visible", test_broken_configuration_is_visible},
+        CU_TEST_INFO_NULL,
+    };
+
+    return tlsd_test_main("openssl s_client and s_server", suite_init, suite_cleanup, tests);
+}
