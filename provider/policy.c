@@ -99,6 +99,7 @@ struct tlsd_policy {
     char *profile;
     setting s[K_COUNT];
     SSL_CTX *scratch; /* validates values while the policy is being built */
+    int min_version, max_version; /* the TLS bounds, known once finished */
 };
 
 static _Thread_local int in_scratch;
@@ -389,11 +390,10 @@ static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx)
             ok = 0;
     }
     if (dtls) {
-        int min, max;
+        int max = p->max_version;
 
-        applied_bounds(p, &min, &max);
-        ok &= SSL_CTX_set_min_proto_version(ctx, dtls_bound(min));
-        ok &= SSL_CTX_set_max_proto_version(ctx, max < TLS1_2_VERSION ? dtls_bound(max) : 0);
+        ok &= SSL_CTX_set_min_proto_version(ctx, dtls_bound(p->min_version));
+        ok &= SSL_CTX_set_max_proto_version(ctx, max != 0 && max < TLS1_2_VERSION ? dtls_bound(max) : 0);
     }
     if (p->s[K_VERIFY_FLAGS].set) {
         unsigned long mask = 0;
@@ -429,6 +429,8 @@ int tlsd_policy_finish(tlsd_policy *p)
     int min, max, ok = 1;
 
     applied_bounds(p, &min, &max);
+    p->min_version = min;
+    p->max_version = max;
     if (min != 0 && max != 0 && max < min) {
         TLSD_RAISE(TLSD_R_PROTOCOL_RANGE, "%s: key=MaxProtocol value=%s; %s: key=MinProtocol value=%s",
                    p->s[K_MAX_PROTOCOL].origin, p->s[K_MAX_PROTOCOL].value,

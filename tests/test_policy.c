@@ -180,8 +180,20 @@ static void test_dtls_bounds_are_mapped(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
     CU_ASSERT(tlsd_policy_apply(p, ctx) == 1);
     CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(ctx), DTLS1_2_VERSION);
+    CU_ASSERT_EQUAL(SSL_CTX_get_max_proto_version(ctx), 0);
     CU_ASSERT_EQUAL(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)) & X509_V_FLAG_X509_STRICT,
                     X509_V_FLAG_X509_STRICT);
+    SSL_CTX_free(ctx);
+    tlsd_policy_free(p);
+
+    /* A TLS 1.1 ceiling is DTLS 1.0's. */
+    p = tlsd_policy_new("system");
+    CU_ASSERT(tlsd_policy_set(p, "MinProtocol", "TLSv1", "test") == 1);
+    CU_ASSERT(tlsd_policy_set(p, "MaxProtocol", "TLSv1.1", "test") == 1);
+    ctx = SSL_CTX_new(DTLS_client_method());
+    CU_ASSERT(tlsd_policy_apply(finished(p), ctx) == 1);
+    CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(ctx), DTLS1_VERSION);
+    CU_ASSERT_EQUAL(SSL_CTX_get_max_proto_version(ctx), DTLS1_VERSION);
     SSL_CTX_free(ctx);
     tlsd_policy_free(p);
 }
