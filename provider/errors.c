@@ -19,6 +19,14 @@ static ERR_STRING_DATA err_strings[] = {
     {ERR_PACK(0, 0, TLSD_R_TLS_REFUSED),
      "tlsdefaults configuration is invalid, TLS refused"},
     {ERR_PACK(0, 0, TLSD_R_OUT_OF_MEMORY), "out of memory"},
+    {ERR_PACK(0, 0, TLSD_R_BAD_PURPOSE), "unknown purpose"},
+    {ERR_PACK(0, 0, TLSD_R_NO_VERIFY_LOCATIONS),
+     "cafile, capath and cadata cannot be all omitted"},
+    {ERR_PACK(0, 0, TLSD_R_EMPTY_CADATA), "Empty certificate data"},
+    {ERR_PACK(0, 0, TLSD_R_BAD_CADATA), "cadata does not contain a certificate"},
+    {ERR_PACK(0, 0, TLSD_R_CANNOT_LOAD_CAFILE), "cannot load CA file"},
+    {ERR_PACK(0, 0, TLSD_R_BAD_HOSTNAME), "bad server hostname"},
+    {ERR_PACK(0, 0, TLSD_R_CANNOT_OPEN_KEYLOG), "cannot open key log file"},
     {0, NULL},
 };
 

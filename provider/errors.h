@@ -4,18 +4,9 @@
 
 #include <openssl/err.h>
 
-/* Reason codes; their strings are in errors.c. Values are part of what
- * users may grep for, so never renumber them. */
-enum {
-    TLSD_R_UNKNOWN_KEY = 100,
-    TLSD_R_BAD_VALUE = 101,
-    TLSD_R_UNKNOWN_PROFILE = 102,
-    TLSD_R_MISSING_PATH = 104,
-    TLSD_R_MISSING_SECTION = 105,
-    TLSD_R_PROTOCOL_RANGE = 106,
-    TLSD_R_TLS_REFUSED = 108,
-    TLSD_R_OUT_OF_MEMORY = 109,
-};
+/* The reason codes are public, in tlsdefaults.h; their strings are in
+ * errors.c. */
+#include "tlsdefaults.h"
 
 /* The library code, registered with its strings on first use. */
 int tlsd_err_lib(void);
