@@ -9,26 +9,9 @@
 
 #include "errors.h"
 #include "policy.h"
+#include "python_parity.h"
 #include "test_errors.h"
 #include "test_main.h"
-
-/* CPython 3.13's TLS 1.2 cipher list on OpenSSL 3.0 (PYTHON-PARITY.md). */
-static const char *const python_ciphers[] = {
-    "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
-    "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
-    "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
-    "ECDHE-ECDSA-AES256-SHA384", "ECDHE-RSA-AES256-SHA384",
-    "ECDHE-ECDSA-AES128-SHA256", "ECDHE-RSA-AES128-SHA256",
-    "DHE-RSA-AES256-GCM-SHA384", "DHE-RSA-AES128-GCM-SHA256",
-    "DHE-RSA-AES256-SHA256", "DHE-RSA-AES128-SHA256",
-};
-
-/* Python's options, from the same macros CPython combines. */
-#define PYTHON_OPTIONS                                                       \
-    ((SSL_OP_ALL & ~(SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS                      \
-                     | SSL_OP_LEGACY_SERVER_CONNECT))                        \
-     | SSL_OP_NO_SSLv3 | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE \
-     | SSL_OP_ENABLE_MIDDLEBOX_COMPAT)
 
 static tlsd_policy *finished(tlsd_policy *p)
 {
@@ -83,11 +66,11 @@ static void test_python_profile_on_every_method(void)
 
             if (strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0)
                 continue;
-            CU_ASSERT_FATAL(n12 < 14);
+            CU_ASSERT_FATAL(n12 < PYTHON_CIPHER_COUNT);
             CU_ASSERT_STRING_EQUAL(SSL_CIPHER_get_name(c), python_ciphers[n12]);
             n12++;
         }
-        CU_ASSERT_EQUAL(n12, 14);
+        CU_ASSERT_EQUAL(n12, PYTHON_CIPHER_COUNT);
         CU_ASSERT_EQUAL(sk_SSL_CIPHER_num(ciphers) - n12, 3);
         SSL_CTX_free(ctx);
     }

@@ -48,8 +48,29 @@ static int set_check_host(SSL *ssl, const char *host)
     return X509_VERIFY_PARAM_set1_host(param, host, 0);
 }
 
+typedef struct {
+    const char *sni, *check_host;
+} names;
+
+static int set_names(SSL *client, void *arg)
+{
+    const names *n = arg;
+
+    return (n->sni == NULL || SSL_set_tlsext_host_name(client, n->sni))
+           && (n->check_host == NULL || set_check_host(client, n->check_host));
+}
+
 int tlsd_test_handshake(SSL_CTX *client_ctx, SSL_CTX *server_ctx,
                         const char *sni, const char *check_host, tlsd_test_result *out)
+{
+    names n = {sni, check_host};
+
+    return tlsd_test_handshake_with(client_ctx, server_ctx, set_names, &n, out);
+}
+
+int tlsd_test_handshake_with(SSL_CTX *client_ctx, SSL_CTX *server_ctx,
+                             int (*setup)(SSL *client, void *arg), void *arg,
+                             tlsd_test_result *out)
 {
     SSL *client = SSL_new(client_ctx), *server = SSL_new(server_ctx);
     BIO *cb = NULL, *sb = NULL;
@@ -65,9 +86,10 @@ int tlsd_test_handshake(SSL_CTX *client_ctx, SSL_CTX *server_ctx,
     }
     SSL_set_bio(client, cb, cb);
     SSL_set_bio(server, sb, sb);
-    if ((sni != NULL && !SSL_set_tlsext_host_name(client, sni))
-        || (check_host != NULL && !set_check_host(client, check_host)))
+    if (!setup(client, arg)) {
+        take_error(out->client_error, sizeof(out->client_error));
         c = -1;
+    }
     /* Each side runs until it blocks; a bounded number of rounds. */
     for (int round = 0; round < 64 && c >= 0 && s >= 0 && !(c == 1 && s == 1); round++) {
         if (c == 0)

@@ -20,6 +20,12 @@ typedef struct {
 int tlsd_test_handshake(SSL_CTX *client_ctx, SSL_CTX *server_ctx,
                         const char *sni, const char *check_host, tlsd_test_result *out);
 
+/* The same, with setup(client, arg) configuring the client SSL instead of
+ * sni/check_host; setup returns 1, or 0 to fail the handshake. */
+int tlsd_test_handshake_with(SSL_CTX *client_ctx, SSL_CTX *server_ctx,
+                             int (*setup)(SSL *client, void *arg), void *arg,
+                             tlsd_test_result *out);
+
 /* TLS_server_method() context with this certificate chain and leaf-key.pem. */
 SSL_CTX *tlsd_test_server_ctx(const char *chain_file);
 
