@@ -27,6 +27,7 @@ static ERR_STRING_DATA err_strings[] = {
     {ERR_PACK(0, 0, TLSD_R_CANNOT_LOAD_CAFILE), "cannot load CA file"},
     {ERR_PACK(0, 0, TLSD_R_BAD_HOSTNAME), "bad server hostname"},
     {ERR_PACK(0, 0, TLSD_R_CANNOT_OPEN_KEYLOG), "cannot open key log file"},
+    {ERR_PACK(0, 0, TLSD_R_NO_SERVER_NAME), "no server name to check the certificate against"},
     {0, NULL},
 };
 

@@ -2,7 +2,6 @@
  * "path = .../tlsdefaults.so", it applies the section's policy to every
  * SSL_CTX the process creates from then on. */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +12,7 @@
 
 #include "debug.h"
 #include "errors.h"
+#include "guards.h"
 #include "policy.h"
 
 /* One load of the module's section. A configuration may be loaded more than
@@ -20,6 +20,7 @@
  * removes only that one. */
 typedef struct instance {
     tlsd_policy *policy; /* NULL when the section is broken: fail closed */
+    tlsd_guard *guard;   /* what contexts get beyond the policy's settings */
     char *section;
     struct instance *next;
 } instance;
@@ -27,52 +28,13 @@ typedef struct instance {
 static pthread_rwlock_t instances_lock = PTHREAD_RWLOCK_INITIALIZER;
 static instance *instances; /* newest first */
 
-/* What was wrong with the last broken section, for the error raised each
- * time a fail-closed context refuses a handshake. Static, because such
- * contexts outlive the load that made them. */
-static char broken_detail[512];
-
-/* The SSL_CTX ex_data index whose new_func reaches every new context. It is
- * registered once and never freed: the module is linked with -z nodelete,
- * so the callback stays mapped after OpenSSL's dlclose, and with no load in
- * effect it leaves contexts alone. */
+/* The SSL_CTX ex_data index whose new_func reaches every new context; each
+ * context keeps a reference to its guard there. It is registered once and
+ * never freed: the module is linked with -z nodelete, so the callbacks stay
+ * mapped after OpenSSL's dlclose, and with no load in effect the hook
+ * leaves contexts alone. */
 static int ctx_index = -1;
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
-
-typedef int (*security_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits,
-                           int nid, void *other, void *ex);
-static _Atomic(security_cb) openssl_security_cb;
-
-static const char *method_kind(const SSL_CTX *ctx)
-{
-    const SSL_METHOD *m = SSL_CTX_get_ssl_method(ctx);
-
-    if (m == TLS_client_method())
-        return "client";
-    if (m == TLS_server_method())
-        return "server";
-    if (m == TLS_method())
-        return "generic";
-    return "other";
-}
-
-/* Fail closed: refuse every protocol version, so that no handshake can
- * start, and say why on the error queue. Everything else goes to OpenSSL's
- * own callback (security levels keep working). */
-static int refuse_tls(const SSL *s, const SSL_CTX *ctx, int op, int bits,
-                      int nid, void *other, void *ex)
-{
-    if (op == SSL_SECOP_VERSION) {
-        /* Called once per candidate version: report it once. */
-        if (ERR_GET_LIB(ERR_peek_last_error()) != tlsd_err_lib()) {
-            pthread_rwlock_rdlock(&instances_lock);
-            TLSD_RAISE(TLSD_R_TLS_REFUSED, "%s", broken_detail);
-            pthread_rwlock_unlock(&instances_lock);
-        }
-        return 0;
-    }
-    return atomic_load(&openssl_security_cb)(s, ctx, op, bits, nid, other, ex);
-}
 
 static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                        long argl, void *argp)
@@ -81,26 +43,28 @@ static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
     const char *section = NULL;
     int applied = -1;
 
-    (void)ptr, (void)ad, (void)idx, (void)argl, (void)argp;
+    (void)ptr, (void)argl, (void)argp;
     if (ctx == NULL || tlsd_policy_in_scratch())
         return;
     pthread_rwlock_rdlock(&instances_lock);
     if (instances != NULL) {
         section = instances->section;
-        if (instances->policy != NULL) {
+        /* Runs inside SSL_CTX_new(): what fails here must not show up on
+         * the application's error queue as if its own call had failed. */
+        ERR_set_mark();
+        if (instances->policy != NULL)
             applied = tlsd_policy_apply(instances->policy, ctx);
-        } else {
-            atomic_store(&openssl_security_cb, SSL_CTX_get_security_callback(ctx));
-            SSL_CTX_set_security_callback(ctx, refuse_tls);
-        }
+        if (!tlsd_guard_install(instances->guard, ctx, ad, idx))
+            applied = applied < 0 ? applied : 0;
+        ERR_pop_to_mark();
     }
     if (section != NULL && tlsd_debug_enabled()) {
         if (applied < 0)
             tlsd_debug("SSL_CTX %p (%s): TLS refused, section %s is invalid",
-                       (void *)ctx, method_kind(ctx), section);
+                       (void *)ctx, tlsd_guard_ctx_kind(ctx), section);
         else
             tlsd_debug("SSL_CTX %p (%s): policy of section %s applied%s",
-                       (void *)ctx, method_kind(ctx), section,
+                       (void *)ctx, tlsd_guard_ctx_kind(ctx), section,
                        applied ? "" : " in part (see OpenSSL's method limits)");
     }
     pthread_rwlock_unlock(&instances_lock);
@@ -112,8 +76,7 @@ static int register_ctx_hook(void)
 
     pthread_mutex_lock(&index_lock);
     if (ctx_index < 0)
-        ctx_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, NULL,
-                                            on_new_ctx, NULL, NULL);
+        ctx_index = tlsd_guard_register_hook(on_new_ctx);
     ok = ctx_index >= 0;
     pthread_mutex_unlock(&index_lock);
     return ok;
@@ -182,6 +145,14 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
 void tlsd_module_finish(CONF_IMODULE *md)
     __asm__("OPENSSL_finish") __attribute__((visibility("default")));
 
+static void free_instance(instance *inst)
+{
+    tlsd_guard_free(inst->guard);
+    tlsd_policy_free(inst->policy);
+    free(inst->section);
+    free(inst);
+}
+
 int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
 {
     const char *section = CONF_imodule_get_value(md);
@@ -202,28 +173,26 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
         ERR_clear_last_mark();
         tlsd_debug("section %s is invalid; config_diagnostics is set, failing the load",
                    section);
-        free(inst->section);
-        free(inst);
+        free_instance(inst);
         return 0;
     }
     if (inst->policy == NULL) {
-        char detail[sizeof(broken_detail)];
+        char detail[512];
 
         take_errors(detail, sizeof(detail), queue_was_empty);
         ERR_clear_last_mark();
-        pthread_rwlock_wrlock(&instances_lock);
-        memcpy(broken_detail, detail, sizeof(broken_detail));
-        pthread_rwlock_unlock(&instances_lock);
+        inst->guard = tlsd_guard_new_refusing(detail);
         tlsd_debug("section %s is invalid, every new SSL_CTX will refuse TLS: %s",
                    section, detail);
     } else {
         ERR_pop_to_mark();
+        /* Read once, when the configuration is loaded, as OpenSSL 3.5
+         * reads it (secure_getenv: not for setuid programs). */
+        inst->guard = tlsd_guard_new(inst->policy, secure_getenv("SSLKEYLOGFILE"));
         trace_policy(inst->policy, section);
     }
-    if (!register_ctx_hook()) {
-        tlsd_policy_free(inst->policy);
-        free(inst->section);
-        free(inst);
+    if (inst->guard == NULL || !register_ctx_hook()) {
+        free_instance(inst);
         return 0;
     }
     pthread_rwlock_wrlock(&instances_lock);
@@ -249,8 +218,6 @@ void tlsd_module_finish(CONF_IMODULE *md)
     }
     pthread_rwlock_unlock(&instances_lock);
     tlsd_debug("section %s unloaded", inst->section);
-    tlsd_policy_free(inst->policy);
-    free(inst->section);
-    free(inst);
+    free_instance(inst);
     CONF_imodule_set_usr_data(md, NULL);
 }

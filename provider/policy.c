@@ -1,9 +1,12 @@
 #include "policy.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -16,6 +19,8 @@ enum key_kind {
     KEY_REPLACE,   /* an SSL_CONF command; the last value wins */
     KEY_EDIT_LIST, /* an SSL_CONF command whose items edit the previous ones */
     KEY_FLAGS,     /* our own flag list: "A, B, -C" edits the previous bits */
+    KEY_CHOICE,    /* one name of a table (yes/no and the like) */
+    KEY_TRUST,     /* "system", "none" or an absolute path */
 };
 
 typedef struct {
@@ -26,7 +31,7 @@ typedef struct {
 typedef struct {
     const char *name;
     enum key_kind kind;
-    const flag_name *flags; /* KEY_FLAGS only */
+    const flag_name *flags; /* KEY_FLAGS and KEY_CHOICE */
 } key_def;
 
 static const flag_name verify_flag_names[] = {
@@ -57,6 +62,16 @@ static const flag_name mode_names[] = {
     {NULL, 0},
 };
 
+#define BOOLEAN_NAMES \
+    {"yes", 1}, {"no", 0}, {"on", 1}, {"off", 0}, \
+    {"true", 1}, {"false", 0}, {"1", 1}, {"0", 0}
+
+static const flag_name boolean_names[] = {BOOLEAN_NAMES, {NULL, 0}};
+
+static const flag_name hostname_check_names[] = {
+    {"require", TLSD_HOSTNAME_CHECK_REQUIRE}, BOOLEAN_NAMES, {NULL, 0},
+};
+
 /* Every key a section may hold, in the order they are applied. The
  * SSL_CONF names are OpenSSL's own, so OpenSSL parses their values. */
 enum key_id {
@@ -71,6 +86,11 @@ enum key_id {
     K_VERIFY_FLAGS,
     K_HOST_FLAGS,
     K_MODE,
+    K_VERIFY_PEER,
+    K_TRUST_STORE,
+    K_HOSTNAME_CHECK,
+    K_ENFORCE,
+    K_KEY_LOG,
     K_COUNT
 };
 
@@ -86,6 +106,11 @@ static const key_def keys[K_COUNT] = {
     [K_VERIFY_FLAGS] = {"VerifyFlags", KEY_FLAGS, verify_flag_names},
     [K_HOST_FLAGS] = {"HostFlags", KEY_FLAGS, host_flag_names},
     [K_MODE] = {"Mode", KEY_FLAGS, mode_names},
+    [K_VERIFY_PEER] = {"VerifyPeer", KEY_CHOICE, boolean_names},
+    [K_TRUST_STORE] = {"TrustStore", KEY_TRUST, NULL},
+    [K_HOSTNAME_CHECK] = {"HostnameCheck", KEY_CHOICE, hostname_check_names},
+    [K_ENFORCE] = {"Enforce", KEY_CHOICE, boolean_names},
+    [K_KEY_LOG] = {"KeyLog", KEY_CHOICE, boolean_names},
 };
 
 typedef struct {
@@ -109,14 +134,19 @@ int tlsd_policy_in_scratch(void)
     return in_scratch;
 }
 
-static SSL_CTX *scratch_ctx_new(void)
+static SSL_CTX *scratch_ctx_of(const SSL_METHOD *method)
 {
     SSL_CTX *ctx;
 
     in_scratch++;
-    ctx = SSL_CTX_new(TLS_method());
+    ctx = SSL_CTX_new(method);
     in_scratch--;
     return ctx;
+}
+
+static SSL_CTX *scratch_ctx_new(void)
+{
+    return scratch_ctx_of(TLS_method());
 }
 
 static const key_def *find_key(const char *name, enum key_id *id)
@@ -246,6 +276,51 @@ static int set_flags(setting *st, const key_def *def, const char *key,
     return 1;
 }
 
+static int set_choice(setting *st, const key_def *def, const char *key,
+                      const char *value, const char *origin)
+{
+    char known[256];
+
+    for (const flag_name *f = def->flags; f->name != NULL; f++) {
+        if (strcasecmp(f->name, value) == 0) {
+            st->bits = f->bit;
+            return store(&st->value, strdup(f->name));
+        }
+    }
+    append_flag_names(known, sizeof(known), def->flags, 0, 1);
+    TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=%s: expected one of %s",
+               origin, key, value, known);
+    return 0;
+}
+
+/* A trust store named by path must be there when the policy is loaded: a
+ * typo found at the first handshake would be found too late. */
+static int set_trust_store(setting *st, const char *key, const char *value,
+                           const char *origin)
+{
+    struct stat sb;
+
+    if (strcasecmp(value, "system") == 0 || strcasecmp(value, "none") == 0)
+        return store(&st->value, strdup(value[0] == 's' || value[0] == 'S' ? "system" : "none"));
+    if (value[0] != '/') {
+        TLSD_RAISE(TLSD_R_BAD_VALUE,
+                   "%s: key=%s value=%s: expected system, none or an absolute path",
+                   origin, key, value);
+        return 0;
+    }
+    if (stat(value, &sb) != 0 || access(value, R_OK) != 0) {
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=%s: %s", origin, key,
+                   value, strerror(errno));
+        return 0;
+    }
+    if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=%s: not a file or a directory",
+                   origin, key, value);
+        return 0;
+    }
+    return store(&st->value, strdup(value));
+}
+
 static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
                           const char *key, const char *value,
                           const char *origin)
@@ -283,11 +358,21 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
             return 0;
     }
     st = &p->s[id];
-    if (def->kind == KEY_FLAGS)
+    switch (def->kind) {
+    case KEY_FLAGS:
         ok = set_flags(st, def, key, value, origin);
-    else
+        break;
+    case KEY_CHOICE:
+        ok = set_choice(st, def, key, value, origin);
+        break;
+    case KEY_TRUST:
+        ok = set_trust_store(st, key, value, origin);
+        break;
+    default:
         ok = set_conf_value(p, st, def, key, value, origin);
-    if (!ok || !record_origin(st, def->kind != KEY_REPLACE, origin))
+        break;
+    }
+    if (!ok || !record_origin(st, def->kind == KEY_EDIT_LIST || def->kind == KEY_FLAGS, origin))
         return 0;
     st->set = 1;
     return 1;
@@ -340,6 +425,51 @@ const char *tlsd_policy_profile(const tlsd_policy *p)
     return p->profile;
 }
 
+static const setting *find_setting(const tlsd_policy *p, const char *key)
+{
+    enum key_id id;
+
+    if (find_key(key, &id) == NULL || !p->s[id].set)
+        return NULL;
+    return &p->s[id];
+}
+
+const char *tlsd_policy_value(const tlsd_policy *p, const char *key)
+{
+    const setting *st = find_setting(p, key);
+
+    return st != NULL ? st->value : NULL;
+}
+
+const char *tlsd_policy_origin(const tlsd_policy *p, const char *key)
+{
+    const setting *st = find_setting(p, key);
+
+    return st != NULL ? st->origin : NULL;
+}
+
+void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out)
+{
+    const char *store = p->s[K_TRUST_STORE].set ? p->s[K_TRUST_STORE].value : NULL;
+
+    out->verify_peer = p->s[K_VERIFY_PEER].set && p->s[K_VERIFY_PEER].bits;
+    out->hostname_check = p->s[K_HOSTNAME_CHECK].set ? (int)p->s[K_HOSTNAME_CHECK].bits
+                                                     : TLSD_HOSTNAME_CHECK_OFF;
+    out->trust_store = store != NULL && strcmp(store, "none") != 0 ? store : NULL;
+    out->enforce = p->s[K_ENFORCE].set && p->s[K_ENFORCE].bits;
+    out->key_log = p->s[K_KEY_LOG].set && p->s[K_KEY_LOG].bits;
+    out->min_version = p->min_version;
+}
+
+SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method)
+{
+    SSL_CTX *ctx = scratch_ctx_of(method);
+
+    if (ctx != NULL)
+        tlsd_policy_apply(p, ctx);
+    return ctx;
+}
+
 static int is_dtls(const SSL_CTX *ctx)
 {
     const SSL_METHOD *m = SSL_CTX_get_ssl_method(ctx);
@@ -382,7 +512,7 @@ static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx)
     for (int i = 0; i < K_COUNT; i++) {
         const setting *st = &p->s[i];
 
-        if (!st->set || keys[i].kind == KEY_FLAGS)
+        if (!st->set || (keys[i].kind != KEY_REPLACE && keys[i].kind != KEY_EDIT_LIST))
             continue;
         if (dtls && (i == K_MIN_PROTOCOL || i == K_MAX_PROTOCOL))
             continue;
@@ -476,12 +606,11 @@ static const char *origin_or_default(const setting *st)
 
 int tlsd_policy_describe(const tlsd_policy *p, BIO *out)
 {
-    SSL_CTX *ctx = scratch_ctx_new();
+    SSL_CTX *ctx = tlsd_policy_sample_ctx(p, TLS_method());
     char names[512];
 
     if (ctx == NULL)
         return 0;
-    tlsd_policy_apply(p, ctx);
     BIO_printf(out, "Profile: %s\n", p->profile);
     BIO_printf(out, "MinProtocol: %s (%s)\n",
                version_name((int)SSL_CTX_get_min_proto_version(ctx)),
@@ -516,6 +645,10 @@ int tlsd_policy_describe(const tlsd_policy *p, BIO *out)
                       (unsigned long)SSL_CTX_get_mode(ctx), 0);
     BIO_printf(out, "Mode: %s (%s)\n", names[0] ? names : "none",
                origin_or_default(&p->s[K_MODE]));
+    for (int i = K_VERIFY_PEER; i <= K_KEY_LOG; i++)
+        BIO_printf(out, "%s: %s (%s)\n", keys[i].name,
+                   p->s[i].set ? p->s[i].value : i == K_TRUST_STORE ? "none" : "no",
+                   origin_or_default(&p->s[i]));
     SSL_CTX_free(ctx);
     return 1;
 }

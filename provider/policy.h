@@ -30,6 +30,36 @@ int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx);
 /* Writes the effective policy, one "Name: value (origin)" line per setting. */
 int tlsd_policy_describe(const tlsd_policy *p, BIO *out);
 
+/* HostnameCheck: what a client that set no host of its own gets. */
+enum {
+    TLSD_HOSTNAME_CHECK_OFF = 0,
+    TLSD_HOSTNAME_CHECK_SNI = 1,    /* its SNI name is checked, if it set one */
+    TLSD_HOSTNAME_CHECK_REQUIRE = 2 /* as SNI; no SNI at all fails verification */
+};
+
+/* What the module does to contexts beyond their settings: the keys
+ * VerifyPeer, TrustStore, HostnameCheck, Enforce and KeyLog. */
+typedef struct {
+    int verify_peer;
+    int hostname_check;      /* TLSD_HOSTNAME_CHECK_* */
+    const char *trust_store; /* "system", an absolute path, or NULL (none) */
+    int enforce;
+    int key_log;
+    int min_version;         /* the protocol floor Enforce holds */
+} tlsd_policy_guards;
+
+/* Pointers stay valid as long as the policy. */
+void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out);
+
+/* A new context, of method, with the policy applied and no hook of the
+ * module run on it: what the policy alone gives. NULL on error. */
+SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method);
+
+/* The value and origin of a key as the policy holds them, or NULL when the
+ * key is not set (OpenSSL's default is in effect) or unknown. */
+const char *tlsd_policy_value(const tlsd_policy *p, const char *key);
+const char *tlsd_policy_origin(const tlsd_policy *p, const char *key);
+
 const char *tlsd_policy_profile(const tlsd_policy *p);
 void tlsd_policy_free(tlsd_policy *p);
 

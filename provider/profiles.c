@@ -14,6 +14,11 @@
 #define PYTHON_OPTIONS \
     "Bugs,EmptyFragments,-UnsafeLegacyServerConnect,-Compression,ServerPreference,MiddleboxCompat"
 
+/* What create_default_context() gives a client that a careless program
+ * forgets: peer verification, a trust store, the host name checked. */
+#define PYTHON_CLIENT_GUARDS \
+    {"VerifyPeer", "yes"}, {"TrustStore", "system"}, {"HostnameCheck", "yes"}
+
 /* The default: ssl.create_default_context() of CPython 3.13. */
 static const tlsd_setting python_profile[] = {
     {"MinProtocol", "TLSv1.2"},
@@ -23,6 +28,7 @@ static const tlsd_setting python_profile[] = {
     {"VerifyFlags", "X509Strict,PartialChain,TrustedFirst"},
     {"HostFlags", "NoPartialWildcards"},
     {"Mode", "ReleaseBuffers"},
+    PYTHON_CLIENT_GUARDS,
 };
 
 /* OpenSSL's own defaults with the legacy cut off, and without X509 strict,
@@ -43,6 +49,7 @@ static const tlsd_setting strict_profile[] = {
     {"VerifyFlags", "X509Strict,PartialChain,TrustedFirst"},
     {"HostFlags", "NoPartialWildcards"},
     {"Mode", "ReleaseBuffers"},
+    PYTHON_CLIENT_GUARDS,
 };
 
 static const tlsd_profile profiles[] = {

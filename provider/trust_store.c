@@ -1,31 +1,117 @@
-/* The system trust store, read once per process and consulted by each
- * context through a lookup method, so that no context re-reads the bundle
- * and no context's own additions leak into another. */
+/* Shared trust stores, consulted by each context through a lookup method:
+ * no context re-reads the bundle, and what an application adds to one
+ * context's store never reaches another. */
+#include "trust_store.h"
+
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/x509_vfy.h>
 
 #include "errors.h"
 #include "tlsdefaults.h"
 
-static X509_STORE *system_store;
-static X509_LOOKUP_METHOD *system_lookup;
-static pthread_once_t system_once = PTHREAD_ONCE_INIT;
+struct tlsd_trust_source {
+    char *source; /* "system" or an absolute path */
+    int defer_to_own;
+    pthread_once_t once;
+    _Atomic(X509_STORE *) store; /* read by the first lookup that needs it */
+    struct tlsd_trust_source *next;
+};
 
-/* Finds the certificates with this subject in the system store and adds
+static pthread_mutex_t sources_lock = PTHREAD_MUTEX_INITIALIZER;
+static tlsd_trust_source *sources;
+static _Atomic(X509_LOOKUP_METHOD *) lookup_method;
+
+/* pthread_once() takes no argument: the source being read is handed over
+ * in a thread-local. */
+static _Thread_local tlsd_trust_source *loading;
+
+static void load_source(void)
+{
+    tlsd_trust_source *src = loading;
+    X509_STORE *store = X509_STORE_new();
+    struct stat sb;
+
+    if (store == NULL)
+        return;
+    /* A missing or unreadable bundle is not an error here (as in Python):
+     * verification fails later, and says so. */
+    ERR_set_mark();
+    if (strcmp(src->source, "system") == 0)
+        X509_STORE_set_default_paths(store);
+    else if (stat(src->source, &sb) == 0 && S_ISDIR(sb.st_mode))
+        X509_STORE_load_path(store, src->source);
+    else
+        X509_STORE_load_file(store, src->source);
+    ERR_pop_to_mark();
+    atomic_store(&src->store, store);
+}
+
+static X509_STORE *source_store(tlsd_trust_source *src)
+{
+    loading = src;
+    pthread_once(&src->once, load_source);
+    return atomic_load(&src->store);
+}
+
+/* True when own holds a certificate that the shared store does not: the
+ * application chose its anchors, and the shared store must not widen them.
+ * (Certificates copied in by the lookup below are in the shared store.) */
+static int has_own_anchors(X509_STORE *own, X509_STORE *shared)
+{
+    STACK_OF(X509_OBJECT) *objs;
+    int own_anchor = 0;
+
+    if (!X509_STORE_lock(own))
+        return 1;
+    objs = X509_STORE_get0_objects(own);
+    for (int i = 0; i < sk_X509_OBJECT_num(objs) && !own_anchor; i++) {
+        X509_OBJECT *obj = sk_X509_OBJECT_value(objs, i);
+
+        if (X509_OBJECT_get_type(obj) != X509_LU_X509)
+            continue;
+        /* Not read yet: nothing can have been copied from it. */
+        if (shared == NULL || !X509_STORE_lock(shared)) {
+            own_anchor = 1;
+            break;
+        }
+        own_anchor = X509_OBJECT_retrieve_match(X509_STORE_get0_objects(shared), obj) == NULL;
+        X509_STORE_unlock(shared);
+    }
+    X509_STORE_unlock(own);
+    return own_anchor;
+}
+
+/* Finds the certificates with this subject in the shared store and adds
  * them to the asking context's store, as OpenSSL's hashed-directory lookup
- * does, so that chain building sees them like any other anchor. */
-static int find_in_system_store(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
+ * does, so that chain building (and the partial-chain check, which looks
+ * in the store's cache) sees them like any other anchor. */
+static int find_in_shared_store(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
                                 const X509_NAME *name, X509_OBJECT *ret)
 {
+    tlsd_trust_source *src = X509_LOOKUP_get_method_data(lookup);
     X509_STORE *own = X509_LOOKUP_get_store(lookup);
+    X509_STORE *shared;
     X509_STORE_CTX *sctx;
     STACK_OF(X509) *certs;
     int found = 0;
 
-    if (type != X509_LU_X509 || (sctx = X509_STORE_CTX_new()) == NULL)
+    if (type != X509_LU_X509 || src == NULL)
         return 0;
-    if (X509_STORE_CTX_init(sctx, system_store, NULL, NULL)) {
+    /* Decided before the bundle is read: a program with anchors of its
+     * own never pays for it. */
+    if (src->defer_to_own && has_own_anchors(own, atomic_load(&src->store)))
+        return 0;
+    if ((shared = source_store(src)) == NULL)
+        return 0;
+    if ((sctx = X509_STORE_CTX_new()) == NULL)
+        return 0;
+    if (X509_STORE_CTX_init(sctx, shared, NULL, NULL)) {
         ERR_set_mark();
         certs = X509_STORE_CTX_get1_certs(sctx, (X509_NAME *)name);
         ERR_pop_to_mark();
@@ -41,33 +127,78 @@ static int find_in_system_store(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
     return found;
 }
 
-static void load_system_store(void)
+/* One method for the process, made on first use and never freed: every
+ * context's lookup points to it. */
+static X509_LOOKUP_METHOD *get_lookup_method(void)
 {
-    X509_LOOKUP_METHOD *method = X509_LOOKUP_meth_new("tlsdefaults system store");
-    X509_STORE *store = X509_STORE_new();
+    X509_LOOKUP_METHOD *method = atomic_load(&lookup_method), *expected = NULL;
 
-    if (method == NULL || store == NULL
-        || !X509_LOOKUP_meth_set_get_by_subject(method, find_in_system_store)) {
+    if (method != NULL)
+        return method;
+    method = X509_LOOKUP_meth_new("tlsdefaults shared trust store");
+    if (method == NULL || !X509_LOOKUP_meth_set_get_by_subject(method, find_in_shared_store)) {
         X509_LOOKUP_meth_free(method);
-        X509_STORE_free(store);
-        return;
+        return NULL;
     }
-    /* Honours SSL_CERT_FILE and SSL_CERT_DIR. A missing bundle is not an
-     * error here (as in Python): verification fails later, and says so. */
-    ERR_set_mark();
-    X509_STORE_set_default_paths(store);
-    ERR_pop_to_mark();
-    system_store = store;
-    system_lookup = method;
+    if (!atomic_compare_exchange_strong(&lookup_method, &expected, method)) {
+        X509_LOOKUP_meth_free(method);
+        method = expected;
+    }
+    return method;
+}
+
+const tlsd_trust_source *tlsd_trust_source_get(const char *source, int defer_to_own)
+{
+    tlsd_trust_source *src;
+
+    pthread_mutex_lock(&sources_lock);
+    for (src = sources; src != NULL; src = src->next)
+        if (src->defer_to_own == defer_to_own && strcmp(src->source, source) == 0)
+            break;
+    if (src == NULL && (src = calloc(1, sizeof(*src))) != NULL) {
+        if ((src->source = strdup(source)) == NULL) {
+            free(src);
+            src = NULL;
+        } else {
+            src->defer_to_own = defer_to_own;
+            src->once = (pthread_once_t)PTHREAD_ONCE_INIT;
+            src->next = sources;
+            sources = src;
+        }
+    }
+    pthread_mutex_unlock(&sources_lock);
+    if (src == NULL)
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "trust store %s", source);
+    return src;
+}
+
+int tlsd_trust_source_attach(const tlsd_trust_source *src, SSL_CTX *ctx)
+{
+    X509_LOOKUP_METHOD *method = get_lookup_method();
+    X509_LOOKUP *lookup;
+
+    if (method == NULL
+        || (lookup = X509_STORE_add_lookup(SSL_CTX_get_cert_store(ctx), method)) == NULL
+        || !X509_LOOKUP_set_method_data(lookup, (void *)src)) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "trust store %s", src->source);
+        return 0;
+    }
+    return 1;
+}
+
+void tlsd_trust_system_locations(char *buf, size_t cap)
+{
+    const char *file = secure_getenv(X509_get_default_cert_file_env());
+    const char *dir = secure_getenv(X509_get_default_cert_dir_env());
+
+    snprintf(buf, cap, "file %s, directory %s",
+             file != NULL ? file : X509_get_default_cert_file(),
+             dir != NULL ? dir : X509_get_default_cert_dir());
 }
 
 int tlsd_use_system_trust_store(SSL_CTX *ctx)
 {
-    pthread_once(&system_once, load_system_store);
-    if (system_lookup == NULL
-        || X509_STORE_add_lookup(SSL_CTX_get_cert_store(ctx), system_lookup) == NULL) {
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "system trust store");
-        return 0;
-    }
-    return 1;
+    const tlsd_trust_source *src = tlsd_trust_source_get("system", 0);
+
+    return src != NULL && tlsd_trust_source_attach(src, ctx);
 }

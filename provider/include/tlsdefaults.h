@@ -95,6 +95,7 @@ TLSD_API int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path);
 #define TLSD_R_CANNOT_LOAD_CAFILE 114
 #define TLSD_R_BAD_HOSTNAME 115
 #define TLSD_R_CANNOT_OPEN_KEYLOG 116
+#define TLSD_R_NO_SERVER_NAME 117
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,291 @@
+#include "guards.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+
+#include "errors.h"
+#include "trust_store.h"
+
+struct tlsd_guard {
+    atomic_int refs;
+    int refusing;
+    char detail[512]; /* refusing: what is wrong with the configuration */
+    int verify_peer;
+    int hostname_check;
+    int enforce;
+    int min_version;            /* Enforce: the protocol floor */
+    uint32_t *cipher_ids;       /* Enforce: the suites allowed, sorted */
+    size_t n_cipher_ids;
+    const tlsd_trust_source *trust;
+    char *keylog_path;
+};
+
+typedef int (*security_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits,
+                           int nid, void *other, void *ex);
+
+/* OpenSSL's own security callback, which ours hands everything else to. */
+static _Atomic(security_cb) openssl_security_cb;
+
+static int compare_ids(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* The suites the policy allows, TLS 1.3 included, as a sorted id list. */
+static int collect_cipher_ids(tlsd_guard *g, const tlsd_policy *p)
+{
+    SSL_CTX *ctx = tlsd_policy_sample_ctx(p, TLS_method());
+    STACK_OF(SSL_CIPHER) *ciphers;
+    int n;
+
+    if (ctx == NULL)
+        return 0;
+    ciphers = SSL_CTX_get_ciphers(ctx);
+    n = sk_SSL_CIPHER_num(ciphers);
+    g->cipher_ids = calloc(n > 0 ? (size_t)n : 1, sizeof(uint32_t));
+    for (int i = 0; g->cipher_ids != NULL && i < n; i++)
+        g->cipher_ids[i] = SSL_CIPHER_get_id(sk_SSL_CIPHER_value(ciphers, i));
+    g->n_cipher_ids = n > 0 ? (size_t)n : 0;
+    if (g->cipher_ids != NULL)
+        qsort(g->cipher_ids, g->n_cipher_ids, sizeof(uint32_t), compare_ids);
+    SSL_CTX_free(ctx);
+    return g->cipher_ids != NULL;
+}
+
+tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
+{
+    tlsd_guard *g = calloc(1, sizeof(*g));
+    tlsd_policy_guards keys;
+    int ok = g != NULL;
+
+    if (ok) {
+        atomic_init(&g->refs, 1);
+        tlsd_policy_get_guards(p, &keys);
+        g->verify_peer = keys.verify_peer;
+        g->hostname_check = keys.hostname_check;
+        g->enforce = keys.enforce;
+        g->min_version = keys.min_version;
+        if (g->enforce)
+            ok = collect_cipher_ids(g, p);
+        if (ok && keys.trust_store != NULL)
+            ok = (g->trust = tlsd_trust_source_get(keys.trust_store, 1)) != NULL;
+        if (ok && keys.key_log && keylog_path != NULL && *keylog_path != '\0')
+            ok = (g->keylog_path = strdup(keylog_path)) != NULL;
+    }
+    if (!ok) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        tlsd_guard_free(g);
+        return NULL;
+    }
+    return g;
+}
+
+tlsd_guard *tlsd_guard_new_refusing(const char *detail)
+{
+    tlsd_guard *g = calloc(1, sizeof(*g));
+
+    if (g == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        return NULL;
+    }
+    atomic_init(&g->refs, 1);
+    g->refusing = 1;
+    snprintf(g->detail, sizeof(g->detail), "%s", detail);
+    return g;
+}
+
+void tlsd_guard_free(tlsd_guard *g)
+{
+    if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
+        return;
+    free(g->cipher_ids);
+    free(g->keylog_path);
+    free(g);
+}
+
+const char *tlsd_guard_ctx_kind(const SSL_CTX *ctx)
+{
+    const SSL_METHOD *m = SSL_CTX_get_ssl_method(ctx);
+
+    if (m == TLS_client_method() || m == DTLS_client_method())
+        return "client";
+    if (m == TLS_server_method() || m == DTLS_server_method())
+        return "server";
+    if (m == TLS_method() || m == DTLS_method())
+        return "generic";
+    return "other";
+}
+
+/* DTLS numbers its versions downwards from 0xFEFF; a TLS floor of 1.2 or
+ * more means DTLS 1.2. */
+static int version_below_floor(int version, int floor)
+{
+    if (floor == 0)
+        return 0;
+    if ((version >> 8) == 0xFE)
+        return version > (floor >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION);
+    return version < floor;
+}
+
+static int cipher_allowed(const tlsd_guard *g, const SSL_CIPHER *c)
+{
+    uint32_t id = SSL_CIPHER_get_id(c);
+
+    return bsearch(&id, g->cipher_ids, g->n_cipher_ids, sizeof(uint32_t), compare_ids) != NULL;
+}
+
+/* OpenSSL asks this callback about every protocol version and every suite
+ * it would offer, accept or choose, for every SSL of the context, whatever
+ * bounds and lists the application set: the place for a floor. */
+static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
+                            int nid, void *other, void *ex)
+{
+    const tlsd_guard *g = ex;
+
+    if (g != NULL && g->refusing && op == SSL_SECOP_VERSION) {
+        /* Called once per candidate version: report it once. */
+        if (ERR_GET_LIB(ERR_peek_last_error()) != tlsd_err_lib())
+            TLSD_RAISE(TLSD_R_TLS_REFUSED, "%s", g->detail);
+        return 0;
+    }
+    if (g != NULL && g->enforce) {
+        if (op == SSL_SECOP_VERSION && version_below_floor(nid, g->min_version))
+            return 0;
+        if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other != NULL
+            && !cipher_allowed(g, other))
+            return 0;
+    }
+    return atomic_load(&openssl_security_cb)(s, ctx, op, bits, nid, other, ex);
+}
+
+/* The verify callback the module gives generic contexts. It changes
+ * nothing, but an application that chooses a verify mode replaces it:
+ * while it is there, the mode is OpenSSL's default, not a choice. */
+static int unchosen_verify(int ok, X509_STORE_CTX *sctx)
+{
+    (void)sctx;
+    return ok;
+}
+
+/* Checks the SNI name when the application set no host, IP or email of
+ * its own. *unnamed: it set no SNI either. 0 when out of memory. */
+static int check_sni_name(X509_STORE_CTX *sctx, const SSL *ssl, int *unnamed)
+{
+    X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(sctx);
+    const char *name;
+    char *ip;
+    int ok;
+
+    *unnamed = 0;
+    if (X509_VERIFY_PARAM_get0_host(param, 0) != NULL || X509_VERIFY_PARAM_get0_email(param) != NULL)
+        return 1;
+    /* get1_ip_asc() raises an error when there is no IP: not ours to show. */
+    ERR_set_mark();
+    ip = X509_VERIFY_PARAM_get1_ip_asc(param);
+    ERR_pop_to_mark();
+    if (ip != NULL) {
+        OPENSSL_free(ip);
+        return 1;
+    }
+    name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    if (name == NULL || *name == '\0') {
+        *unnamed = 1;
+        return 1;
+    }
+    /* An IP literal sent as SNI (RFC 6066 forbids it) is still checked,
+     * as the address it is. */
+    ERR_set_mark();
+    ok = X509_VERIFY_PARAM_set1_ip_asc(param, name) || X509_VERIFY_PARAM_set1_host(param, name, 0);
+    ERR_pop_to_mark();
+    return ok;
+}
+
+/* HostnameCheck = require and no name to check: a failure of the leaf, put
+ * through the application's verify callback like any other. */
+static int refuse_unnamed(X509_STORE_CTX *sctx, const SSL *ssl)
+{
+    X509_STORE_CTX_verify_cb cb = X509_STORE_CTX_get_verify_cb(sctx);
+    int ok;
+
+    X509_STORE_CTX_set_error_depth(sctx, 0);
+    X509_STORE_CTX_set_current_cert(sctx, X509_STORE_CTX_get0_cert(sctx));
+    X509_STORE_CTX_set_error(sctx, X509_V_ERR_HOSTNAME_MISMATCH);
+    ok = cb != NULL ? cb(0, sctx) : 0;
+    if (!ok && SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE)
+        TLSD_RAISE(TLSD_R_NO_SERVER_NAME,
+                   "HostnameCheck=require: the client set neither SNI nor a host to check");
+    return ok;
+}
+
+/* Runs in place of X509_verify_cert() for the context's connections. */
+static int guarded_verify(X509_STORE_CTX *sctx, void *arg)
+{
+    const tlsd_guard *g = arg;
+    SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+    int unnamed = 0, ok;
+
+    if (ssl == NULL || SSL_is_server(ssl))
+        return X509_verify_cert(sctx);
+    if (g->verify_peer && SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE
+        && SSL_get_verify_callback(ssl) == unchosen_verify)
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, unchosen_verify);
+    if (g->hostname_check != TLSD_HOSTNAME_CHECK_OFF && !check_sni_name(sctx, ssl, &unnamed)) {
+        X509_STORE_CTX_set_error(sctx, X509_V_ERR_OUT_OF_MEM);
+        return 0;
+    }
+    ok = X509_verify_cert(sctx);
+    if (ok > 0 && unnamed && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE)
+        ok = refuse_unnamed(sctx, ssl);
+    return ok;
+}
+
+static void free_guard(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+                       long argl, void *argp)
+{
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    tlsd_guard_free(ptr);
+}
+
+int tlsd_guard_register_hook(CRYPTO_EX_new *on_new)
+{
+    return CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, NULL, on_new,
+                                   NULL, free_guard);
+}
+
+int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
+{
+    const char *kind = tlsd_guard_ctx_kind(ctx);
+    int client = strcmp(kind, "client") == 0, generic = strcmp(kind, "generic") == 0;
+    int ok = 1;
+
+    if (!CRYPTO_set_ex_data(ad, idx, g))
+        return 0;
+    atomic_fetch_add(&g->refs, 1);
+    if (g->refusing || g->enforce) {
+        atomic_store(&openssl_security_cb, SSL_CTX_get_security_callback(ctx));
+        SSL_CTX_set_security_callback(ctx, guarded_security);
+        SSL_CTX_set0_security_ex_data(ctx, g);
+    }
+    if (g->refusing)
+        return 1;
+    if (client || generic) {
+        if (g->verify_peer)
+            SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+                               client ? NULL : unchosen_verify);
+        if ((g->verify_peer && generic) || g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
+            SSL_CTX_set_cert_verify_callback(ctx, guarded_verify, g);
+        if (g->trust != NULL)
+            ok &= tlsd_trust_source_attach(g->trust, ctx);
+    }
+    if (g->keylog_path != NULL)
+        ok &= tlsd_set_keylog_file(ctx, g->keylog_path);
+    return ok;
+}
