@@ -18,6 +18,8 @@ static char output[65536];
 static char *module_cnf;      /* python profile */
 static char *broken_cnf;      /* a bad value, OpenSSL's default diagnostics */
 static char *strict_diag_cnf; /* the same with config_diagnostics = 1 */
+static char *no_hostname_cnf; /* python profile, HostnameCheck = no */
+static char *enforce_cnf;     /* python profile, Enforce = yes */
 
 static const char *const without_module[] = {"TLSDEFAULTS_DEBUG=", NULL};
 
@@ -126,6 +128,49 @@ static void test_s_client_partial_chain(void)
     tlsd_test_s_server_stop(&srv);
 }
 
+/* s_client verifies the chain (-verify_return_error) but checks no host
+ * name unless given -verify_hostname: the module checks its SNI name. */
+static void test_s_client_checks_sni_name(void)
+{
+    tlsd_test_server srv;
+
+    CU_ASSERT_FATAL(start_server(&srv, "wronghost.pem", NULL, without_module));
+    CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, without_module), 0);
+    CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(no_hostname_cnf)), 0);
+    CU_ASSERT_NOT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(module_cnf)), 0);
+    EXPECT_OUTPUT("hostname mismatch");
+    tlsd_test_s_server_stop(&srv);
+    /* The right name still connects. */
+    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", NULL, without_module));
+    CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(module_cnf)), 0);
+    tlsd_test_s_server_stop(&srv);
+}
+
+/* curl asked for TLS 1.1 and every cipher: its own calls override the
+ * module's MinProtocol, but not Enforce. */
+static void test_curl_below_the_floor(void)
+{
+    const char *const old[] = {"-www", "-tls1_1", "-cipher", "ALL:@SECLEVEL=0", NULL};
+    char url[64];
+    const char *argv[] = {"curl", "-sS", "-o", "/dev/null", "--tlsv1.1", "--ciphers",
+                          "ALL:@SECLEVEL=0", "--cacert", CERT("root.pem"), url, NULL};
+    const char *const probe[] = {"curl", "--version", NULL};
+    tlsd_test_server srv;
+
+    if (tlsd_test_run(probe, NULL, "", output, sizeof(output), 10) != 0
+        || strstr(output, "OpenSSL/3") == NULL) {
+        fprintf(stderr, "\n  SKIP: no curl built with OpenSSL 3 on this machine\n");
+        return;
+    }
+    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", old, without_module));
+    snprintf(url, sizeof(url), "https://localhost:%d/", srv.port);
+    CU_ASSERT_EQUAL(tlsd_test_run(argv, without_module, "", output, sizeof(output), 20), 0);
+    CU_ASSERT_EQUAL(tlsd_test_run(argv, with(module_cnf), "", output, sizeof(output), 20), 0);
+    CU_ASSERT_NOT_EQUAL(tlsd_test_run(argv, with(enforce_cnf), "", output, sizeof(output), 20), 0);
+    EXPECT_OUTPUT("curl: (35)");
+    tlsd_test_s_server_stop(&srv);
+}
+
 /* A bad value: s_client is refused with the reason and the key at fault;
  * with config_diagnostics, openssl refuses to start and prints them. */
 static void test_broken_configuration_is_visible(void)
@@ -155,7 +200,10 @@ static int suite_init(void)
     broken_cnf = copy(tlsd_test_write_cnf("broken", NULL, NULL, "MinProtocol = TLSv1.9", NULL));
     strict_diag_cnf = copy(tlsd_test_write_cnf("broken-diagnostics", "config_diagnostics = 1",
                                                  NULL, "MinProtocol = TLSv1.9", NULL));
-    return module_cnf == NULL || broken_cnf == NULL || strict_diag_cnf == NULL;
+    no_hostname_cnf = copy(tlsd_test_write_cnf("no-hostname", NULL, NULL, "HostnameCheck = no", NULL));
+    enforce_cnf = copy(tlsd_test_write_cnf("enforce", NULL, NULL, "Enforce = yes", NULL));
+    return module_cnf == NULL || broken_cnf == NULL || strict_diag_cnf == NULL
+           || no_hostname_cnf == NULL || enforce_cnf == NULL;
 }
 
 static int suite_cleanup(void)
@@ -163,6 +211,8 @@ static int suite_cleanup(void)
     free(module_cnf);
     free(broken_cnf);
     free(strict_diag_cnf);
+    free(no_hostname_cnf);
+    free(enforce_cnf);
     return 0;
 }
 
@@ -173,6 +223,8 @@ int main(void)
         {"s_server refuses a TLS 1.1 client", test_s_server_refuses_tls11_client},
         {"s_client: X509 strict", test_s_client_x509_strict},
         {"s_client: partial chain", test_s_client_partial_chain},
+        {"s_client: the SNI name is checked", test_s_client_checks_sni_name},
+        {"curl below the floor: Enforce", test_curl_below_the_floor},
         {"broken configuration is visible", test_broken_configuration_is_visible},
         CU_TEST_INFO_NULL,
     };
