@@ -1,0 +1,90 @@
+# Install rules and the consumable package of libtlsdefaults:
+#   find_package(tlsdefaults) -> tlsdefaults::tlsdefaults, tlsdefaults::tlsdefaults_static
+#   pkg-config tlsdefaults    -> -ltlsdefaults -lssl -lcrypto
+# plus the config module (into OpenSSL's modules directory) and the
+# openssl.cnf snippets. Every destination is relative to the install
+# prefix (unless one is set to an absolute path), so that
+# `cmake --install build --prefix DIR` stays inside DIR and DESTDIR works.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+# Where OpenSSL looks for modules: ask the installed libcrypto. Its
+# modulesdir is absolute (/usr/lib/x86_64-linux-gnu/ossl-modules); made
+# relative to libcrypto's own prefix, it follows our install prefix, which
+# is where it lands when both prefixes are /usr.
+set(_tlsd_modules_default ${CMAKE_INSTALL_LIBDIR}/ossl-modules)
+find_package(PkgConfig QUIET)
+if(PKG_CONFIG_FOUND)
+    pkg_get_variable(_tlsd_ossl_modulesdir libcrypto modulesdir)
+    pkg_get_variable(_tlsd_ossl_prefix libcrypto prefix)
+    if(_tlsd_ossl_modulesdir)
+        set(_tlsd_modules_default ${_tlsd_ossl_modulesdir})
+        string(LENGTH "${_tlsd_ossl_prefix}/" _tlsd_len)
+        string(SUBSTRING "${_tlsd_ossl_modulesdir}" 0 ${_tlsd_len} _tlsd_head)
+        if(_tlsd_ossl_prefix AND _tlsd_head STREQUAL "${_tlsd_ossl_prefix}/")
+            string(SUBSTRING "${_tlsd_ossl_modulesdir}" ${_tlsd_len} -1 _tlsd_modules_default)
+        endif()
+    endif()
+endif()
+set(TLSD_MODULES_DIR ${_tlsd_modules_default} CACHE STRING
+    "Where to install the config module tlsdefaults.so (relative: under the install prefix)")
+
+set(TLSD_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tlsdefaults)
+
+# The exported names: tlsdefaults::tlsdefaults and tlsdefaults::tlsdefaults_static.
+set_target_properties(tlsdefaults_shared PROPERTIES EXPORT_NAME tlsdefaults)
+set_target_properties(tlsdefaults_static PROPERTIES EXPORT_NAME tlsdefaults_static)
+# The same names in this build tree, so a consumer added with
+# add_subdirectory() links the same way.
+add_library(tlsdefaults::tlsdefaults ALIAS tlsdefaults_shared)
+add_library(tlsdefaults::tlsdefaults_static ALIAS tlsdefaults_static)
+
+install(TARGETS tlsdefaults_shared tlsdefaults_static
+    EXPORT tlsdefaultsTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+    # The include directory of the exported targets.
+    INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(FILES ${PROJECT_SOURCE_DIR}/provider/include/tlsdefaults.h
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS tlsdefaults_module LIBRARY DESTINATION ${TLSD_MODULES_DIR})
+# share/tlsdefaults/openssl-cnf/: the path README.md and the snippets name.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/openssl-cnf
+    DESTINATION ${CMAKE_INSTALL_DATADIR}/tlsdefaults
+    FILES_MATCHING PATTERN "*.cnf")
+
+# The CMake package. The generated targets file is relocatable: it finds
+# its prefix from its own location.
+install(EXPORT tlsdefaultsTargets
+    NAMESPACE tlsdefaults::
+    DESTINATION ${TLSD_CMAKE_DIR})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/tlsdefaultsConfig.cmake.in
+    ${PROJECT_BINARY_DIR}/tlsdefaultsConfig.cmake
+    INSTALL_DESTINATION ${TLSD_CMAKE_DIR})
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/tlsdefaultsConfigVersion.cmake
+    COMPATIBILITY SameMajorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/tlsdefaultsConfig.cmake
+    ${PROJECT_BINARY_DIR}/tlsdefaultsConfigVersion.cmake
+    DESTINATION ${TLSD_CMAKE_DIR})
+
+# The pkg-config file. A .pc file holds absolute paths, and the prefix is
+# only known for sure at install time (`cmake --install --prefix` changes
+# it), so the file is written then, with the prefix in use (not DESTDIR,
+# which is a staging area), and installed right after.
+foreach(dir LIBDIR INCLUDEDIR)
+    if(IS_ABSOLUTE "${CMAKE_INSTALL_${dir}}")
+        set(_tlsd_pc_${dir} "${CMAKE_INSTALL_${dir}}")
+    else()
+        set(_tlsd_pc_${dir} "\${prefix}/${CMAKE_INSTALL_${dir}}")
+    endif()
+endforeach()
+install(CODE "
+    set(TLSD_PC_PREFIX \"\${CMAKE_INSTALL_PREFIX}\")
+    set(TLSD_PC_LIBDIR [=[${_tlsd_pc_LIBDIR}]=])
+    set(TLSD_PC_INCLUDEDIR [=[${_tlsd_pc_INCLUDEDIR}]=])
+    set(PROJECT_VERSION \"${PROJECT_VERSION}\")
+    configure_file(\"${PROJECT_SOURCE_DIR}/cmake/tlsdefaults.pc.in\"
+                   \"${PROJECT_BINARY_DIR}/tlsdefaults.pc\" @ONLY)
+")
+install(FILES ${PROJECT_BINARY_DIR}/tlsdefaults.pc
+    DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
