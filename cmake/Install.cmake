@@ -48,6 +48,7 @@ install(TARGETS tlsdefaults_shared tlsdefaults_static
 install(FILES ${PROJECT_SOURCE_DIR}/provider/include/tlsdefaults.h
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS tlsdefaults_module LIBRARY DESTINATION ${TLSD_MODULES_DIR})
+install(TARGETS tlsdefaults-info RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # share/tlsdefaults/openssl-cnf/: the path README.md and the snippets name.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/openssl-cnf
     DESTINATION ${CMAKE_INSTALL_DATADIR}/tlsdefaults

@@ -573,7 +573,7 @@ int tlsd_policy_finish(tlsd_policy *p)
     return ok;
 }
 
-static const char *version_name(int v)
+const char *tlsd_version_name(int v)
 {
     switch (v) {
     case 0: return "any";
@@ -585,18 +585,32 @@ static const char *version_name(int v)
     }
 }
 
-static void describe_ciphers(BIO *out, SSL_CTX *ctx, int tls13)
+void tlsd_ctx_cipher_names(SSL_CTX *ctx, int tls13, char *buf, size_t cap)
 {
     STACK_OF(SSL_CIPHER) *ciphers = SSL_CTX_get_ciphers(ctx);
-    int n = 0;
 
+    buf[0] = '\0';
     for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++) {
         const SSL_CIPHER *c = sk_SSL_CIPHER_value(ciphers, i);
 
         if ((strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") == 0) != tls13)
             continue;
-        BIO_printf(out, "%s%s", n++ ? ":" : "", SSL_CIPHER_get_name(c));
+        if (buf[0] != '\0')
+            strncat(buf, ":", cap - strlen(buf) - 1);
+        strncat(buf, SSL_CIPHER_get_name(c), cap - strlen(buf) - 1);
     }
+}
+
+void tlsd_flag_names(const char *key, unsigned long bits, char *buf, size_t cap)
+{
+    enum key_id id;
+    const key_def *def = find_key(key, &id);
+
+    buf[0] = '\0';
+    if (def != NULL && def->kind == KEY_FLAGS)
+        append_flag_names(buf, cap, def->flags, bits, 0);
+    if (buf[0] == '\0')
+        snprintf(buf, cap, "none");
 }
 
 static const char *origin_or_default(const setting *st)
@@ -607,44 +621,38 @@ static const char *origin_or_default(const setting *st)
 int tlsd_policy_describe(const tlsd_policy *p, BIO *out)
 {
     SSL_CTX *ctx = tlsd_policy_sample_ctx(p, TLS_method());
-    char names[512];
+    X509_VERIFY_PARAM *param;
+    char text[4096];
 
     if (ctx == NULL)
         return 0;
+    param = SSL_CTX_get0_param(ctx);
     BIO_printf(out, "Profile: %s\n", p->profile);
     BIO_printf(out, "MinProtocol: %s (%s)\n",
-               version_name((int)SSL_CTX_get_min_proto_version(ctx)),
+               tlsd_version_name((int)SSL_CTX_get_min_proto_version(ctx)),
                origin_or_default(&p->s[K_MIN_PROTOCOL]));
     BIO_printf(out, "MaxProtocol: %s (%s)\n",
-               version_name((int)SSL_CTX_get_max_proto_version(ctx)),
+               tlsd_version_name((int)SSL_CTX_get_max_proto_version(ctx)),
                origin_or_default(&p->s[K_MAX_PROTOCOL]));
     BIO_printf(out, "Options: 0x%08llx (%s)\n",
                (unsigned long long)SSL_CTX_get_options(ctx),
                origin_or_default(&p->s[K_OPTIONS]));
-    BIO_printf(out, "Ciphers: ");
-    describe_ciphers(out, ctx, 0);
-    BIO_printf(out, " (%s)\n", origin_or_default(&p->s[K_CIPHER_STRING]));
-    BIO_printf(out, "Ciphersuites: ");
-    describe_ciphers(out, ctx, 1);
-    BIO_printf(out, " (%s)\n", origin_or_default(&p->s[K_CIPHERSUITES]));
+    tlsd_ctx_cipher_names(ctx, 0, text, sizeof(text));
+    BIO_printf(out, "Ciphers: %s (%s)\n", text, origin_or_default(&p->s[K_CIPHER_STRING]));
+    tlsd_ctx_cipher_names(ctx, 1, text, sizeof(text));
+    BIO_printf(out, "Ciphersuites: %s (%s)\n", text, origin_or_default(&p->s[K_CIPHERSUITES]));
     BIO_printf(out, "Groups: %s (%s)\n",
                p->s[K_GROUPS].set ? p->s[K_GROUPS].value : "default",
                origin_or_default(&p->s[K_GROUPS]));
     BIO_printf(out, "SignatureAlgorithms: %s (%s)\n",
                p->s[K_SIGNATURE_ALGORITHMS].set ? p->s[K_SIGNATURE_ALGORITHMS].value : "default",
                origin_or_default(&p->s[K_SIGNATURE_ALGORITHMS]));
-    append_flag_names(names, sizeof(names), verify_flag_names,
-                      X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)), 0);
-    BIO_printf(out, "VerifyFlags: %s (%s)\n", names[0] ? names : "none",
-               origin_or_default(&p->s[K_VERIFY_FLAGS]));
-    append_flag_names(names, sizeof(names), host_flag_names,
-                      X509_VERIFY_PARAM_get_hostflags(SSL_CTX_get0_param(ctx)), 0);
-    BIO_printf(out, "HostFlags: %s (%s)\n", names[0] ? names : "none",
-               origin_or_default(&p->s[K_HOST_FLAGS]));
-    append_flag_names(names, sizeof(names), mode_names,
-                      (unsigned long)SSL_CTX_get_mode(ctx), 0);
-    BIO_printf(out, "Mode: %s (%s)\n", names[0] ? names : "none",
-               origin_or_default(&p->s[K_MODE]));
+    tlsd_flag_names("VerifyFlags", X509_VERIFY_PARAM_get_flags(param), text, sizeof(text));
+    BIO_printf(out, "VerifyFlags: %s (%s)\n", text, origin_or_default(&p->s[K_VERIFY_FLAGS]));
+    tlsd_flag_names("HostFlags", X509_VERIFY_PARAM_get_hostflags(param), text, sizeof(text));
+    BIO_printf(out, "HostFlags: %s (%s)\n", text, origin_or_default(&p->s[K_HOST_FLAGS]));
+    tlsd_flag_names("Mode", (unsigned long)SSL_CTX_get_mode(ctx), text, sizeof(text));
+    BIO_printf(out, "Mode: %s (%s)\n", text, origin_or_default(&p->s[K_MODE]));
     for (int i = K_VERIFY_PEER; i <= K_KEY_LOG; i++)
         BIO_printf(out, "%s: %s (%s)\n", keys[i].name,
                    p->s[i].set ? p->s[i].value : i == K_TRUST_STORE ? "none" : "no",

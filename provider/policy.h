@@ -61,6 +61,17 @@ const char *tlsd_policy_value(const tlsd_policy *p, const char *key);
 const char *tlsd_policy_origin(const tlsd_policy *p, const char *key);
 
 const char *tlsd_policy_profile(const tlsd_policy *p);
+
+/* Readers of a context's effective settings, shared by describe() and the
+ * inspector. "TLSv1.2", or "any" for 0. */
+const char *tlsd_version_name(int version);
+
+/* The suites of ctx, TLS 1.3 ones (tls13) or the others, ':'-separated. */
+void tlsd_ctx_cipher_names(SSL_CTX *ctx, int tls13, char *buf, size_t cap);
+
+/* The names of the bits of a flag key (VerifyFlags, HostFlags, Mode) set
+ * in bits, ", "-separated; "none" when there are none. */
+void tlsd_flag_names(const char *key, unsigned long bits, char *buf, size_t cap);
 void tlsd_policy_free(tlsd_policy *p);
 
 /* Reads a policy from a configuration section: "Profile" first wherever it

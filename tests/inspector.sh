@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# tlsdefaults-info on good, partial and broken configurations, and the
+# golden snapshots of the shipped openssl-cnf/ files: any change to a
+# default shows up as a diff here.
+#
+# usage: inspector.sh INSPECTOR MODULE SOURCE_DIR WORK_DIR
+# TLSD_UPDATE_GOLDEN=1 rewrites the snapshots of the running OpenSSL.
+set -uo pipefail
+inspector=$1 module=$2 src=$3 work=$4
+golden_dir="$src/tests/golden/openssl-$(openssl version | awk '{split($2, v, "."); print v[1] "." v[2]}')"
+failures=0
+
+mkdir -p "$work"
+# The same system store on every machine, whatever the caller's environment.
+export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt SSL_CERT_DIR=/etc/ssl/certs
+export TLSDEFAULTS_DEBUG= OPENSSL_CONF=/nonexistent
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# run NAME EXPECTED_STATUS [ARGS...]: output in $work/NAME.out
+run() {
+    local name=$1 want=$2 got
+    shift 2
+    "$inspector" "$@" >"$work/$name.out" 2>&1
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        fail "$name: exit $got, expected $want"
+        cat "$work/$name.out"
+    fi
+}
+
+expect() {
+    local name=$1 text=$2
+    grep -qF -- "$text" "$work/$name.out" || { fail "$name: no \"$text\" in:"; cat "$work/$name.out"; }
+}
+
+# cnf NAME BODY: a configuration that loads the module built here.
+cnf() {
+    printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n%s\n[tlsd]\npath = %s\n%s\n' \
+        "${3:-}" "$module" "$2" >"$work/$1.cnf"
+}
+
+# A good configuration.
+cnf good "Profile = python"
+run good 0 --config "$work/good.cnf"
+expect good "status: ok"
+expect good "module: section tlsd, profile python"
+expect good "MinProtocol          TLSv1.2  (profile python)"
+expect good "VerifyMode           peer  (profile python)"
+expect good "HostnameCheck        no  (not applied to servers)"
+
+# A partial one: a few keys edit the profile, system_default overrides one.
+cnf partial "VerifyFlags = -X509Strict
+Enforce = yes" "ssl_conf = ssl_sect
+[ssl_sect]
+system_default = sd
+[sd]
+MinProtocol = TLSv1.3"
+run partial 0 --config "$work/partial.cnf"
+expect partial "MinProtocol          TLSv1.3  (system_default [sd], over profile python)"
+expect partial "VerifyFlags          PartialChain, TrustedFirst  (profile python + section tlsd)"
+expect partial "Enforce              yes  (section tlsd)"
+expect partial "system_default: sd"
+run partial-json 0 --config "$work/partial.cnf" --json
+expect partial-json '"status": "ok"'
+expect partial-json '"Enforce": {"value": "yes", "origin": "section tlsd"}'
+if command -v python3 >/dev/null; then
+    python3 -m json.tool "$work/partial-json.out" >/dev/null || fail "partial-json: not valid JSON"
+fi
+
+# Broken: a bad value (fail closed), a module file that is not there.
+cnf broken "MinProtocol = TLSv1.9"
+run broken 1 --config "$work/broken.cnf"
+expect broken "status: broken"
+expect broken "bad value for configuration key: section tlsd: key=MinProtocol value=TLSv1.9"
+expect broken "every TLS handshake of a program using this configuration is refused"
+run broken-json 1 --config "$work/broken.cnf" --json
+expect broken-json '"status": "broken"'
+printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n[tlsd]\npath = %s/missing/tlsdefaults.so\n' \
+    "$work" >"$work/missing.cnf"
+run missing 1 --config "$work/missing.cnf"
+expect missing "status: broken"
+run unreadable 1 --config "$work/does-not-exist.cnf"
+
+# A configuration without the module: OpenSSL's defaults, exit 2.
+printf 'openssl_conf = openssl_init\n[openssl_init]\n' >"$work/none.cnf"
+run none 2 --config "$work/none.cnf"
+expect none "module: not loaded by this configuration"
+expect none "MinProtocol          any  (OpenSSL default)"
+# The default configuration comes from OPENSSL_CONF.
+OPENSSL_CONF="$work/good.cnf" run default 0
+expect default "configuration: $work/good.cnf"
+
+# Golden snapshots of the shipped files, with path pointing here. The
+# system-wide drop-in is included from a main file, as /etc/ssl/openssl.cnf
+# would include it.
+if [ ! -d "$golden_dir" ] && [ "${TLSD_UPDATE_GOLDEN:-}" != 1 ]; then
+    echo "golden snapshots: none for $(openssl version) in tests/golden/, skipped"
+else
+    mkdir -p "$golden_dir"
+    for snippet in "$src"/openssl-cnf/*.cnf; do
+        name=$(basename "$snippet" .cnf)
+        sed "s|^path = .*|path = $module|" "$snippet" >"$work/$name.snippet"
+        if grep -q '^openssl_conf' "$work/$name.snippet"; then
+            cp "$work/$name.snippet" "$work/$name.cnf"
+        else
+            printf 'openssl_conf = openssl_init\n.include %s\n' "$work/$name.snippet" >"$work/$name.cnf"
+        fi
+        for format in txt json; do
+            flag=()
+            [ "$format" = json ] && flag=(--json)
+            "$inspector" --config "$work/$name.cnf" "${flag[@]}" 2>&1 |
+                sed "s|$work|<dir>|g" >"$work/$name.$format"
+            if [ "${TLSD_UPDATE_GOLDEN:-}" = 1 ]; then
+                cp "$work/$name.$format" "$golden_dir/$name.$format"
+            elif ! diff -u "$golden_dir/$name.$format" "$work/$name.$format"; then
+                fail "golden $name.$format differs (TLSD_UPDATE_GOLDEN=1 to accept)"
+            fi
+        done
+    done
+fi
+
+[ "$failures" -eq 0 ] && echo "inspector: all checks passed"
+exit $((failures > 0))
