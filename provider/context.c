@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "errors.h"
+#include "keylog.h"
 #include "policy.h"
 #include "tlsdefaults.h"
 
@@ -57,8 +58,8 @@ SSL_CTX *tlsd_create_default_context(tlsd_purpose purpose, const char *cafile,
         if (!tlsd_use_system_trust_store(ctx))
             goto err;
     }
-    keylog = secure_getenv("SSLKEYLOGFILE");
-    if (keylog != NULL && *keylog != '\0' && !tlsd_set_keylog_file(ctx, keylog))
+    keylog = tlsd_keylog_env_path();
+    if (keylog != NULL && !tlsd_set_keylog_file(ctx, keylog))
         goto err;
     return ctx;
 err:

@@ -1,5 +1,6 @@
 #include "guards.h"
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -9,7 +10,9 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "debug.h"
 #include "errors.h"
+#include "keylog.h"
 #include "trust_store.h"
 
 struct tlsd_guard {
@@ -23,7 +26,7 @@ struct tlsd_guard {
     uint32_t *cipher_ids;       /* Enforce: the suites allowed, sorted */
     size_t n_cipher_ids;
     const tlsd_trust_source *trust;
-    char *keylog_path;
+    tlsd_keylog *keylog; /* opened once, when the configuration is loaded */
 };
 
 typedef int (*security_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits,
@@ -77,11 +80,20 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
             ok = collect_cipher_ids(g, p);
         if (ok && keys.trust_store != NULL)
             ok = (g->trust = tlsd_trust_source_get(keys.trust_store, 1)) != NULL;
-        if (ok && keys.key_log && keylog_path != NULL && *keylog_path != '\0')
-            ok = (g->keylog_path = strdup(keylog_path)) != NULL;
+    }
+    if (!ok)
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+    /* A key log is a debugging aid: one that cannot be opened is reported
+     * in the trace and costs neither the policy nor TLS. */
+    if (ok && keys.key_log && keylog_path != NULL) {
+        ERR_set_mark();
+        g->keylog = tlsd_keylog_open(keylog_path);
+        ERR_pop_to_mark();
+        if (g->keylog == NULL)
+            tlsd_debug("KeyLog: cannot open %s (%s); key logging off", keylog_path,
+                       strerror(errno));
     }
     if (!ok) {
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         tlsd_guard_free(g);
         return NULL;
     }
@@ -107,7 +119,7 @@ void tlsd_guard_free(tlsd_guard *g)
     if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
         return;
     free(g->cipher_ids);
-    free(g->keylog_path);
+    tlsd_keylog_release(g->keylog);
     free(g);
 }
 
@@ -285,7 +297,7 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
         if (g->trust != NULL)
             ok &= tlsd_trust_source_attach(g->trust, ctx);
     }
-    if (g->keylog_path != NULL)
-        ok &= tlsd_set_keylog_file(ctx, g->keylog_path);
+    if (g->keylog != NULL)
+        ok &= tlsd_keylog_attach(g->keylog, ctx);
     return ok;
 }

@@ -16,8 +16,8 @@
 typedef struct tlsd_guard tlsd_guard;
 
 /* The guard of a valid policy. keylog_path: the SSLKEYLOGFILE read when the
- * configuration was loaded, used when the policy has KeyLog on. NULL on
- * error (raised). */
+ * configuration was loaded (NULL if none), opened now when the policy has
+ * KeyLog on. NULL on error (raised). */
 tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path);
 
 /* The guard of a broken configuration: every context it is installed on

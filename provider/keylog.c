@@ -11,12 +11,15 @@
 #include <openssl/crypto.h>
 
 #include "errors.h"
+#include "keylog.h"
 #include "tlsdefaults.h"
 
-typedef struct {
+struct tlsd_keylog {
     int fd;
     atomic_int refs;
-} keylog_file;
+};
+
+typedef tlsd_keylog keylog_file;
 
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
@@ -102,27 +105,68 @@ static keylog_file *open_keylog(const char *path)
     return kf;
 }
 
-int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path)
+const char *tlsd_keylog_env_path(void)
 {
-    keylog_file *kf = NULL, *old;
+    const char *path = secure_getenv("SSLKEYLOGFILE");
+
+#if OPENSSL_VERSION_NUMBER >= 0x30500000L && !defined(OPENSSL_NO_SSLKEYLOG)
+    /* OpenSSL 3.5+ built with enable-sslkeylog writes SSLKEYLOGFILE itself,
+     * for every context: a second writer would log every secret twice.
+     * (Known from the headers built against; not testable on 3.0.) */
+    if (OpenSSL_version_num() >= 0x30500000L)
+        return NULL;
+#endif
+    return path != NULL && *path != '\0' ? path : NULL;
+}
+
+tlsd_keylog *tlsd_keylog_open(const char *path)
+{
+    tlsd_keylog *kl = open_keylog(path);
+
+    if (kl == NULL) {
+        int saved = errno;
+
+        ERR_raise_data(ERR_LIB_SYS, saved, "open(%s)", path);
+        TLSD_RAISE(TLSD_R_CANNOT_OPEN_KEYLOG, "path=%s", path);
+        errno = saved;
+    }
+    return kl;
+}
+
+void tlsd_keylog_release(tlsd_keylog *kl)
+{
+    release(kl);
+}
+
+int tlsd_keylog_attach(tlsd_keylog *kl, SSL_CTX *ctx)
+{
+    keylog_file *old;
 
     pthread_once(&index_once, register_index);
     if (ctx_index < 0) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         return 0;
     }
-    if (path != NULL && (kf = open_keylog(path)) == NULL) {
-        ERR_raise_data(ERR_LIB_SYS, errno, "open(%s)", path);
-        TLSD_RAISE(TLSD_R_CANNOT_OPEN_KEYLOG, "path=%s", path);
-        return 0;
-    }
     old = SSL_CTX_get_ex_data(ctx, ctx_index);
-    if (!SSL_CTX_set_ex_data(ctx, ctx_index, kf)) {
-        release(kf);
+    if (!SSL_CTX_set_ex_data(ctx, ctx_index, kl)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         return 0;
     }
+    if (kl != NULL)
+        atomic_fetch_add(&kl->refs, 1);
     release(old);
-    SSL_CTX_set_keylog_callback(ctx, kf != NULL ? write_line : NULL);
+    SSL_CTX_set_keylog_callback(ctx, kl != NULL ? write_line : NULL);
     return 1;
+}
+
+int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path)
+{
+    tlsd_keylog *kl = NULL;
+    int ok;
+
+    if (path != NULL && (kl = tlsd_keylog_open(path)) == NULL)
+        return 0;
+    ok = tlsd_keylog_attach(kl, ctx);
+    release(kl);
+    return ok;
 }

@@ -13,6 +13,7 @@
 #include "debug.h"
 #include "errors.h"
 #include "guards.h"
+#include "keylog.h"
 #include "policy.h"
 
 /* One load of the module's section. A configuration may be loaded more than
@@ -186,9 +187,9 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
                    section, detail);
     } else {
         ERR_pop_to_mark();
-        /* Read once, when the configuration is loaded, as OpenSSL 3.5
-         * reads it (secure_getenv: not for setuid programs). */
-        inst->guard = tlsd_guard_new(inst->policy, secure_getenv("SSLKEYLOGFILE"));
+        /* Read once, when the configuration is loaded (secure_getenv:
+         * never for set-user-ID programs). */
+        inst->guard = tlsd_guard_new(inst->policy, tlsd_keylog_env_path());
         trace_policy(inst->policy, section);
     }
     if (inst->guard == NULL || !register_ctx_hook()) {

@@ -430,6 +430,17 @@ static void test_key_log_is_opt_in(void)
             CU_ASSERT(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
         }
     }
+    /* A key log that cannot be opened costs neither the policy nor TLS. */
+    CU_ASSERT_FATAL(setenv("SSLKEYLOGFILE", "/nonexistent/dir/keylog.txt", 1) == 0);
+    load("KeyLog = yes");
+    client = careless(TLS_client_method(), ROOT);
+    srv = server(GOOD_CHAIN);
+    CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(client), SSL_VERIFY_PEER);
+    CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(client), TLS1_2_VERSION);
+    CU_ASSERT(tlsd_test_handshake(client, srv, "localhost", "localhost", &r));
+    SSL_CTX_free(client);
+    SSL_CTX_free(srv);
+    unload();
     unsetenv("SSLKEYLOGFILE");
 }
 
