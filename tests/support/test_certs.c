@@ -46,6 +46,20 @@ static const extension ca_extensions[] = {
 static const extension leaf_extensions[] = {LEAF_EXTENSIONS(LOCAL_NAMES, 1)};
 static const extension wronghost_extensions[] = {LEAF_EXTENSIONS("DNS:wrong.example", 1)};
 static const extension noakid_extensions[] = {LEAF_EXTENSIONS(LOCAL_NAMES, 0)};
+static const extension wildcard_extensions[] = {LEAF_EXTENSIONS("DNS:*.example.test", 1)};
+static const extension partial_extensions[] = {LEAF_EXTENSIONS("DNS:f*.example.test", 1)};
+static const extension idna_extensions[] = {LEAF_EXTENSIONS("DNS:xn--bcher-kva.example.test", 1)};
+
+/* Leaves for the hostname table, each written as NAME.pem and NAME-chain.pem. */
+static const struct {
+    const char *name, *cn;
+    const extension *exts;
+} named_leaves[] = {
+    {"wildcard", "*.example.test", wildcard_extensions},
+    {"partial-wildcard", "f*.example.test", partial_extensions},
+    {"idna", "xn--bcher-kva.example.test", idna_extensions},
+};
+
 static const extension selfsigned_extensions[] = {
     {NID_basic_constraints, "critical,CA:FALSE"},
     {NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1"},
@@ -150,6 +164,16 @@ int tlsd_test_certs_write(const char *dir)
          && write_pem(dir, "selfsigned.pem", self, NULL, NULL)
          && write_pem(dir, "noakid.pem", noakid, NULL, NULL)
          && write_pem(dir, "noakid-chain.pem", noakid, inter, NULL);
+    for (size_t i = 0; ok && i < sizeof(named_leaves) / sizeof(named_leaves[0]); i++) {
+        X509 *x = make_cert(named_leaves[i].cn, leaf_key, inter, int_key, named_leaves[i].exts,
+                            -DAY, 365 * DAY);
+        char file[64], chain[64];
+
+        snprintf(file, sizeof(file), "%s.pem", named_leaves[i].name);
+        snprintf(chain, sizeof(chain), "%s-chain.pem", named_leaves[i].name);
+        ok = x != NULL && write_pem(dir, file, x, NULL, NULL) && write_pem(dir, chain, x, inter, NULL);
+        X509_free(x);
+    }
 done:
     X509_free(root), X509_free(inter), X509_free(leaf), X509_free(wrong);
     X509_free(expired), X509_free(self), X509_free(noakid);

@@ -11,6 +11,9 @@
  * selfsigned.pem                         self-signed leaf for localhost
  * noakid.pem, noakid-chain.pem           no authorityKeyIdentifier: fails only
  *                                        under X509_V_FLAG_X509_STRICT
+ * wildcard(-chain).pem                   *.example.test
+ * partial-wildcard(-chain).pem           f*.example.test
+ * idna(-chain).pem                       xn--bcher-kva.example.test (bücher)
  * Trusting intermediate.pem alone verifies leaf-chain.pem only with
  * X509_V_FLAG_PARTIAL_CHAIN. */
 #ifndef TLSD_TEST_CERTS_H
