@@ -14,21 +14,22 @@
 #define PYTHON_OPTIONS \
     "Bugs,EmptyFragments,-UnsafeLegacyServerConnect,-Compression,ServerPreference,MiddleboxCompat"
 
-/* What create_default_context() gives a client that a careless program
- * forgets: peer verification, a trust store, the host name checked. */
-#define PYTHON_CLIENT_GUARDS \
+/* ssl.create_default_context() of CPython 3.13 after its minimum version,
+ * with what it gives a client that a careless program forgets: peer
+ * verification, a trust store, the host name checked. */
+#define PYTHON_SETTINGS                                          \
+    {"Protocol", "-SSLv3"},                                      \
+    {"Options", PYTHON_OPTIONS},                                 \
+    {"CipherString", PYTHON_CIPHERS},                            \
+    {"VerifyFlags", "X509Strict,PartialChain,TrustedFirst"},     \
+    {"HostFlags", "NoPartialWildcards"},                         \
+    {"Mode", "ReleaseBuffers"},                                  \
     {"VerifyPeer", "yes"}, {"TrustStore", "system"}, {"HostnameCheck", "yes"}
 
 /* The default: ssl.create_default_context() of CPython 3.13. */
 static const tlsd_setting python_profile[] = {
     {"MinProtocol", "TLSv1.2"},
-    {"Protocol", "-SSLv3"},
-    {"Options", PYTHON_OPTIONS},
-    {"CipherString", PYTHON_CIPHERS},
-    {"VerifyFlags", "X509Strict,PartialChain,TrustedFirst"},
-    {"HostFlags", "NoPartialWildcards"},
-    {"Mode", "ReleaseBuffers"},
-    PYTHON_CLIENT_GUARDS,
+    PYTHON_SETTINGS,
 };
 
 /* OpenSSL's own defaults with the legacy cut off, and without X509 strict,
@@ -43,13 +44,7 @@ static const tlsd_setting system_profile[] = {
 /* TLS 1.3 only; otherwise the python profile. */
 static const tlsd_setting strict_profile[] = {
     {"MinProtocol", "TLSv1.3"},
-    {"Protocol", "-SSLv3"},
-    {"Options", PYTHON_OPTIONS},
-    {"CipherString", PYTHON_CIPHERS},
-    {"VerifyFlags", "X509Strict,PartialChain,TrustedFirst"},
-    {"HostFlags", "NoPartialWildcards"},
-    {"Mode", "ReleaseBuffers"},
-    PYTHON_CLIENT_GUARDS,
+    PYTHON_SETTINGS,
 };
 
 static const tlsd_profile profiles[] = {
