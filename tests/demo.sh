@@ -86,10 +86,13 @@ start_server leaf.pem -tls1_1 -cipher 'ALL:@SECLEVEL=0'
 row "a TLS 1.1 server, client asks ALL:@SECLEVEL=0" root.pem -cipher 'ALL:@SECLEVEL=0'
 start_server leaf.pem
 row "trusting only the intermediate CA (partial)" intermediate.pem
+start_server wronghost.pem
+row "a certificate for another host (SNI localhost)" root.pem
 
 cat <<'TXT'
 
 The client is the unmodified openssl s_client; only OPENSSL_CONF differs.
 With the module it gets Python's create_default_context() policy: TLS 1.2
-or later, forward-secret AEAD/SHA-2 suites, X509 strict, partial chains.
+or later, forward-secret AEAD/SHA-2 suites, X509 strict, partial chains,
+and its SNI name checked against the certificate (HostnameCheck).
 TXT
