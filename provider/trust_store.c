@@ -87,6 +87,45 @@ static int has_own_anchors(X509_STORE *own, X509_STORE *shared)
     return own_anchor;
 }
 
+/* A bundle file is all in the shared store's cache: look there first,
+ * without allocating a verification context. 1 found and copied, -1 none
+ * there (its directories, if any, may still have it), 0 on error. */
+static int copy_cached(X509_STORE *shared, X509_STORE *own, const X509_NAME *name,
+                       X509_OBJECT *ret)
+{
+    STACK_OF(X509) *certs = sk_X509_new_null();
+    STACK_OF(X509_OBJECT) *objs;
+    int found = 0, idx;
+
+    if (certs == NULL || !X509_STORE_lock(shared)) {
+        sk_X509_free(certs);
+        return 0;
+    }
+    objs = X509_STORE_get0_objects(shared);
+    idx = X509_OBJECT_idx_by_subject(objs, X509_LU_X509, name);
+    for (int i = idx; i >= 0 && i < sk_X509_OBJECT_num(objs); i++) {
+        X509 *cert = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+
+        if (cert == NULL || X509_NAME_cmp(X509_get_subject_name(cert), name) != 0)
+            break;
+        if (X509_up_ref(cert) && !sk_X509_push(certs, cert))
+            X509_free(cert);
+    }
+    /* The own store is locked only after the shared one is released:
+     * has_own_anchors() takes them in the other order. */
+    X509_STORE_unlock(shared);
+    for (int i = 0; i < sk_X509_num(certs); i++) {
+        X509 *cert = sk_X509_value(certs, i);
+
+        if (X509_STORE_add_cert(own, cert) && !found)
+            found = X509_OBJECT_set1_X509(ret, cert);
+    }
+    if (sk_X509_num(certs) == 0)
+        found = -1;
+    sk_X509_pop_free(certs, X509_free);
+    return found;
+}
+
 /* Finds the certificates with this subject in the shared store and adds
  * them to the asking context's store, as OpenSSL's hashed-directory lookup
  * does, so that chain building (and the partial-chain check, which looks
@@ -109,6 +148,9 @@ static int find_in_shared_store(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
         return 0;
     if ((shared = source_store(src)) == NULL)
         return 0;
+    if ((found = copy_cached(shared, own, name, ret)) >= 0)
+        return found;
+    found = 0;
     if ((sctx = X509_STORE_CTX_new()) == NULL)
         return 0;
     if (X509_STORE_CTX_init(sctx, shared, NULL, NULL)) {

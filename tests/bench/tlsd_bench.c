@@ -1,0 +1,405 @@
+/* tlsd-bench: what tlsdefaults costs, measured side by side in one run.
+ *
+ *   1. SSL_CTX_new with the module loaded vs without (client, server)
+ *   2. tlsd_create_default_context(SERVER_AUTH), system store, vs a bare
+ *      SSL_CTX_new(TLS_client_method())
+ *   3. the same vs Python's ssl.create_default_context() (python_contexts.py)
+ *   4. memory per additional context (helper and module-injected)
+ *   5. full handshakes per second with the module vs without
+ *   6. contexts per second from 1 and 2 threads, module loaded
+ *
+ * Times are medians of interleaved rounds; each figure is printed with its
+ * ratio and the target of issue 5. Not a test: it never fails on a number.
+ * usage: tlsd-bench [--quick | --profile] */
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/conf.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "tlsdefaults.h"
+#include "test_certs.h"
+#include "test_config.h"
+#include "test_handshake.h"
+#include "test_process.h"
+
+#define ROUNDS 7
+
+static int quick;
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(double), compare_doubles);
+    return v[n / 2];
+}
+
+/* --- what is measured ---------------------------------------------------- */
+
+typedef SSL_CTX *(*ctx_maker)(void);
+
+static SSL_CTX *bare_client(void) { return SSL_CTX_new(TLS_client_method()); }
+static SSL_CTX *bare_server(void) { return SSL_CTX_new(TLS_server_method()); }
+
+/* What a program that sets Python's cipher list itself pays: OpenSSL
+ * parses a cipher list in SSL_CTX_new() and again here, the floor of any
+ * policy that changes the cipher list. */
+static SSL_CTX *client_with_own_cipher_list(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+    if (ctx != NULL)
+        SSL_CTX_set_cipher_list(ctx, "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:"
+                                     "!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM");
+    return ctx;
+}
+
+static SSL_CTX *helper_client(void)
+{
+    return tlsd_create_default_context(TLSD_PURPOSE_SERVER_AUTH, NULL, NULL, NULL, 0);
+}
+
+/* Seconds per context made and freed, n times. */
+static double time_contexts(ctx_maker make, int n)
+{
+    double start = now();
+
+    for (int i = 0; i < n; i++) {
+        SSL_CTX *ctx = make();
+
+        if (ctx == NULL) {
+            ERR_print_errors_fp(stderr);
+            exit(1);
+        }
+        SSL_CTX_free(ctx);
+    }
+    return (now() - start) / n;
+}
+
+static double resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = 0, resident = 0;
+
+    if (f != NULL) {
+        if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return (double)resident * (double)sysconf(_SC_PAGESIZE);
+}
+
+static double last_resident_per_context;
+
+/* Heap bytes per context held alive, over n contexts (malloc's count, exact);
+ * the resident growth is kept in last_resident_per_context (pages, coarser). */
+static double heap_per_context(ctx_maker make, int n)
+{
+    SSL_CTX **held = calloc((size_t)n, sizeof(*held));
+    struct mallinfo2 before, after;
+    double rss_before;
+
+    if (held == NULL)
+        exit(1);
+    malloc_trim(0);
+    before = mallinfo2();
+    rss_before = resident_bytes();
+    for (int i = 0; i < n; i++)
+        held[i] = make();
+    after = mallinfo2();
+    last_resident_per_context = (resident_bytes() - rss_before) / n;
+    for (int i = 0; i < n; i++)
+        SSL_CTX_free(held[i]);
+    free(held);
+    return ((double)after.uordblks - (double)before.uordblks) / n;
+}
+
+static const char *module_cnf;
+
+static void module_load(void)
+{
+    if (CONF_modules_load_file(module_cnf, NULL, 0) != 1) {
+        ERR_print_errors_fp(stderr);
+        exit(1);
+    }
+}
+
+static void module_unload(void)
+{
+    CONF_modules_unload(0);
+}
+
+/* Medians of interleaved rounds: a without, then b with the module. */
+static void ab_contexts(ctx_maker make, int n, double *without, double *with)
+{
+    double a[ROUNDS], b[ROUNDS];
+
+    for (int r = 0; r < ROUNDS; r++) {
+        a[r] = time_contexts(make, n);
+        module_load();
+        b[r] = time_contexts(make, n);
+        module_unload();
+    }
+    *without = median(a, ROUNDS);
+    *with = median(b, ROUNDS);
+}
+
+static void report(const char *what, const char *a_name, double a, const char *b_name,
+                   double b, const char *unit, double scale, const char *target)
+{
+    printf("  %-44s %s %9.2f %s   %s %9.2f %s   ratio %6.3f   (target %s)\n", what,
+           a_name, a * scale, unit, b_name, b * scale, unit, b / a, target);
+}
+
+/* --- 5. handshakes ------------------------------------------------------- */
+
+static double handshakes_per_second(int with_module, int n)
+{
+    SSL_CTX *client, *server;
+    tlsd_test_result r;
+    double start;
+    int ok = 0;
+
+    if (with_module)
+        module_load();
+    /* Without the module the client does by hand what the module gives a
+     * careless one: verification, the system store (here the test root,
+     * SSL_CERT_FILE), the name. */
+    client = SSL_CTX_new(TLS_client_method());
+    server = tlsd_test_server_ctx(tlsd_test_cert_path("leaf-chain.pem"));
+    if (!with_module) {
+        SSL_CTX_set_verify(client, SSL_VERIFY_PEER, NULL);
+        SSL_CTX_set_default_verify_paths(client);
+    }
+    start = now();
+    for (int i = 0; i < n; i++)
+        ok += tlsd_test_handshake(client, server, "localhost", with_module ? NULL : "localhost", &r);
+    start = now() - start;
+    if (ok != n)
+        fprintf(stderr, "  (%d of %d handshakes failed: %s)\n", n - ok, n, tlsd_test_result_str(&r));
+    SSL_CTX_free(client);
+    SSL_CTX_free(server);
+    if (with_module)
+        module_unload();
+    return n / start;
+}
+
+/* --- 6. threads ---------------------------------------------------------- */
+
+typedef struct {
+    int n;
+    double seconds;
+} thread_job;
+
+static void *make_contexts(void *arg)
+{
+    thread_job *j = arg;
+
+    j->seconds = time_contexts(bare_client, j->n) * j->n;
+    return NULL;
+}
+
+static double contexts_per_second(int threads, int n)
+{
+    pthread_t t[2];
+    thread_job jobs[2];
+    double start = now();
+
+    for (int i = 0; i < threads; i++) {
+        jobs[i].n = n;
+        pthread_create(&t[i], NULL, make_contexts, &jobs[i]);
+    }
+    for (int i = 0; i < threads; i++)
+        pthread_join(t[i], NULL);
+    return threads * n / (now() - start);
+}
+
+/* --- 3. Python ----------------------------------------------------------- */
+
+static int python_figures(int n, double *seconds, double *bytes)
+{
+    char count[16], out[4096];
+    const char *argv[] = {"python3", TLSD_SOURCE_DIR "/tests/bench/python_contexts.py", count, NULL};
+    const char *s, *b;
+
+    snprintf(count, sizeof(count), "%d", n);
+    if (tlsd_test_run(argv, NULL, "", out, sizeof(out), 600) != 0
+        || (s = strstr(out, "seconds_per_context=")) == NULL
+        || (b = strstr(out, "bytes_per_context=")) == NULL) {
+        printf("  python3 not available: %s\n", out);
+        return 0;
+    }
+    *seconds = atof(s + strlen("seconds_per_context="));
+    *bytes = atof(b + strlen("bytes_per_context="));
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    int n = 2000, mem_n = 2000, hs_n = 1000, py_n = 100;
+    double a, b, py_s, py_b, helper_s, bare_s;
+    char cpu[256] = "unknown";
+    FILE *f;
+
+    quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    /* --profile: only contexts made with the module loaded, for
+     * valgrind --tool=callgrind (see docs/performance.md). */
+    if (argc > 1 && strcmp(argv[1], "--profile") == 0) {
+        if (tlsd_test_certs_dir() == NULL)
+            return 1;
+        module_cnf = strdup(tlsd_test_write_cnf("bench", NULL, NULL, NULL, NULL));
+        module_load();
+        time_contexts(bare_client, 500);
+        module_unload();
+        return 0;
+    }
+    if (quick)
+        n = 200, mem_n = 200, hs_n = 100, py_n = 20;
+    if (tlsd_test_certs_dir() == NULL)
+        return 1;
+    /* The "system" store of this process: the test root, so that the
+     * module's TrustStore verifies the test server in 5. */
+    setenv("SSL_CERT_FILE", tlsd_test_cert_path("root.pem"), 1);
+    /* TLSD_BENCH_KEYS: extra keys for the module's section, to see what
+     * one setting costs (e.g. "TrustStore = none"). */
+    module_cnf = strdup(tlsd_test_write_cnf("bench", NULL, NULL, getenv("TLSD_BENCH_KEYS"), NULL));
+    if ((f = fopen("/proc/cpuinfo", "r")) != NULL) {
+        char line[512];
+
+        while (fgets(line, sizeof(line), f) != NULL)
+            if (strncmp(line, "model name", 10) == 0) {
+                snprintf(cpu, sizeof(cpu), "%s", strchr(line, ':') + 2);
+                cpu[strcspn(cpu, "\n")] = '\0';
+                break;
+            }
+        fclose(f);
+    }
+    printf("tlsdefaults benchmarks: %s; %s, %ld cores; medians of %d interleaved rounds\n\n",
+           OpenSSL_version(OPENSSL_VERSION), cpu, sysconf(_SC_NPROCESSORS_ONLN), ROUNDS);
+
+    /* Warm up OpenSSL's fetch caches and the shared store. */
+    time_contexts(bare_client, 50);
+    time_contexts(helper_client, 50);
+
+    printf("1. SSL_CTX_new with the module loaded vs without (per context)\n");
+    ab_contexts(bare_client, n, &a, &b);
+    report("TLS_client_method", "without", a, "with", b, "us", 1e6, "<= 1.05");
+    ab_contexts(bare_server, n, &a, &b);
+    report("TLS_server_method", "without", a, "with", b, "us", 1e6, "<= 1.05");
+    {
+        double x[ROUNDS], y[ROUNDS];
+
+        for (int r = 0; r < ROUNDS; r++) {
+            x[r] = time_contexts(client_with_own_cipher_list, n);
+            module_load();
+            y[r] = time_contexts(bare_client, n);
+            module_unload();
+        }
+        report("vs a program setting the cipher list itself", "itself", median(x, ROUNDS),
+               "module", median(y, ROUNDS), "us", 1e6, "the floor: OpenSSL's parse");
+    }
+
+    printf("\n2. tlsd_create_default_context(SERVER_AUTH), system store, vs bare SSL_CTX_new\n");
+    {
+        double x[ROUNDS], y[ROUNDS];
+
+        for (int r = 0; r < ROUNDS; r++) {
+            x[r] = time_contexts(bare_client, n);
+            y[r] = time_contexts(helper_client, n);
+        }
+        bare_s = median(x, ROUNDS);
+        helper_s = median(y, ROUNDS);
+        report("per context", "bare", bare_s, "helper", helper_s, "us", 1e6, "<= 1.10");
+    }
+
+    printf("\n4. memory per additional context (heap bytes, %d contexts held)\n", mem_n);
+    {
+        double rss_bare, rss_b;
+
+        a = heap_per_context(bare_client, mem_n);
+        rss_bare = last_resident_per_context;
+        b = heap_per_context(helper_client, mem_n);
+        rss_b = last_resident_per_context;
+        report("helper vs bare (heap)", "bare", a, "helper", b, "KiB", 1.0 / 1024, "<= 16 KiB more");
+        report("helper vs bare (resident)", "bare", rss_bare, "helper", rss_b, "KiB", 1.0 / 1024,
+               "<= 16 KiB more");
+        printf("  %-44s heap %.2f KiB, resident %.2f KiB\n", "  helper, beyond a bare SSL_CTX",
+               (b - a) / 1024, (rss_b - rss_bare) / 1024);
+        module_load();
+        b = heap_per_context(bare_client, mem_n);
+        rss_b = last_resident_per_context;
+        module_unload();
+        report("module-injected vs bare (heap)", "bare", a, "module", b, "KiB", 1.0 / 1024,
+               "<= 16 KiB more");
+        report("module-injected vs bare (resident)", "bare", rss_bare, "module", rss_b, "KiB",
+               1.0 / 1024, "<= 16 KiB more");
+        printf("  %-44s heap %.2f KiB, resident %.2f KiB\n", "  module, beyond a bare SSL_CTX",
+               (b - a) / 1024, (rss_b - rss_bare) / 1024);
+    }
+
+    printf("\n3. vs Python's ssl.create_default_context() (same machine, same bundle)\n");
+    setenv("SSL_CERT_FILE", "/etc/ssl/certs/ca-certificates.crt", 1);
+    if (python_figures(py_n, &py_s, &py_b)) {
+        double ours_b = heap_per_context(helper_client, mem_n);
+
+        report("time per context", "python", py_s, "helper", helper_s, "us", 1e6, ">= 100x faster");
+        printf("  %-44s %.0fx faster\n", "", py_s / helper_s);
+        report("memory per context", "python", py_b, "helper", ours_b, "KiB", 1.0 / 1024,
+               ">= 50x less");
+        printf("  %-44s %.0fx less\n", "", py_b / ours_b);
+    }
+    setenv("SSL_CERT_FILE", tlsd_test_cert_path("root.pem"), 1);
+
+    printf("\n5. full handshakes per second (memory BIOs, TLS 1.3, RSA-2048 leaf)\n");
+    {
+        double x[ROUNDS], y[ROUNDS];
+
+        for (int r = 0; r < ROUNDS; r++) {
+            x[r] = handshakes_per_second(0, hs_n / ROUNDS + 1);
+            y[r] = handshakes_per_second(1, hs_n / ROUNDS + 1);
+        }
+        a = median(x, ROUNDS);
+        b = median(y, ROUNDS);
+        printf("  %-44s without %9.1f /s   with %9.1f /s   ratio %6.3f   (target >= 0.97)\n",
+               "hostname check, strict flags, shared store", a, b, b / a);
+    }
+
+    printf("\n6. contexts per second from 1 and 2 threads (SSL_CTX_new(TLS_client_method))\n");
+    for (int with = 0; with <= 1; with++) {
+        double x[ROUNDS], y[ROUNDS];
+
+        if (with)
+            module_load();
+        for (int r = 0; r < ROUNDS; r++) {
+            x[r] = contexts_per_second(1, n / 2);
+            y[r] = contexts_per_second(2, n / 2);
+        }
+        a = median(x, ROUNDS);
+        b = median(y, ROUNDS);
+        if (with)
+            module_unload();
+        printf("  %-44s 1 thread %9.0f /s   2 threads %9.0f /s   scaling %5.2f   (target > 1)\n",
+               with ? "module loaded" : "without the module (OpenSSL alone)", a, b, b / a);
+    }
+    return 0;
+}
