@@ -267,9 +267,9 @@ static int set_flags(setting *st, const key_def *def, const char *key,
 
         append_flag_names(known, sizeof(known), def->flags, 0, 1);
         TLSD_RAISE(TLSD_R_BAD_VALUE,
-                   "%s: key=%s value=%s: unknown flag '%.*s' (known: %s; "
+                   "%.128s: key=%.128s value=%.256s: unknown flag '%.*s' (known: %s; "
                    "prefix with '-' to remove)",
-                   origin, key, value, fp.bad_len, fp.bad, known);
+                   origin, key, value, fp.bad_len > 128 ? 128 : fp.bad_len, fp.bad, known);
         return 0;
     }
     st->bits = fp.bits;
@@ -288,7 +288,9 @@ static int set_choice(setting *st, const key_def *def, const char *key,
         }
     }
     append_flag_names(known, sizeof(known), def->flags, 0, 1);
-    TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=%s: expected one of %s",
+    /* Values are cut in messages: OpenSSL drops the whole text of an error
+     * longer than its buffer (1 KiB), and with it the key's name. */
+    TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=%.256s: expected one of %s",
                origin, key, value, known);
     return 0;
 }
@@ -304,17 +306,17 @@ static int set_trust_store(setting *st, const char *key, const char *value,
         return store(&st->value, strdup(value[0] == 's' || value[0] == 'S' ? "system" : "none"));
     if (value[0] != '/') {
         TLSD_RAISE(TLSD_R_BAD_VALUE,
-                   "%s: key=%s value=%s: expected system, none or an absolute path",
+                   "%.128s: key=%.128s value=%.256s: expected system, none or an absolute path",
                    origin, key, value);
         return 0;
     }
     if (stat(value, &sb) != 0 || access(value, R_OK) != 0) {
-        TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=%s: %s", origin, key,
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=%.256s: %s", origin, key,
                    value, strerror(errno));
         return 0;
     }
     if (!S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
-        TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=%s: not a file or a directory",
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=%.256s: not a file or a directory",
                    origin, key, value);
         return 0;
     }
@@ -328,7 +330,7 @@ static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
     /* Parsed by OpenSSL itself on a scratch context: its own message
      * (SHOW_ERRORS) comes first on the queue, ours names key and origin. */
     if (!conf_cmd(p->scratch, def->name, value, SSL_CONF_FLAG_SHOW_ERRORS)) {
-        TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=%s", origin, key, value);
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=%.256s", origin, key, value);
         return 0;
     }
     if (def->kind == KEY_EDIT_LIST && st->value != NULL)
@@ -345,11 +347,11 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
     int ok;
 
     if (def == NULL) {
-        TLSD_RAISE(TLSD_R_UNKNOWN_KEY, "%s: key=%s value=%s", origin, key, value);
+        TLSD_RAISE(TLSD_R_UNKNOWN_KEY, "%.128s: key=%.128s value=%.256s", origin, key, value);
         return 0;
     }
     if (value == NULL || *value == '\0') {
-        TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s value=(empty)", origin, key);
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=(empty)", origin, key);
         return 0;
     }
     if (p->scratch == NULL) {
@@ -385,7 +387,7 @@ tlsd_policy *tlsd_policy_new(const char *profile_name)
     char origin[64];
 
     if (profile == NULL) {
-        TLSD_RAISE(TLSD_R_UNKNOWN_PROFILE, "key=Profile value=%s (known: %s)",
+        TLSD_RAISE(TLSD_R_UNKNOWN_PROFILE, "key=Profile value=%.256s (known: %s)",
                    profile_name, tlsd_profile_names());
         return NULL;
     }
@@ -562,7 +564,7 @@ int tlsd_policy_finish(tlsd_policy *p)
     p->min_version = min;
     p->max_version = max;
     if (min != 0 && max != 0 && max < min) {
-        TLSD_RAISE(TLSD_R_PROTOCOL_RANGE, "%s: key=MaxProtocol value=%s; %s: key=MinProtocol value=%s",
+        TLSD_RAISE(TLSD_R_PROTOCOL_RANGE, "%.128s: key=MaxProtocol value=%.256s; %.128s: key=MinProtocol value=%.256s",
                    p->s[K_MAX_PROTOCOL].origin, p->s[K_MAX_PROTOCOL].value,
                    p->s[K_MIN_PROTOCOL].origin, p->s[K_MIN_PROTOCOL].value);
         ok = 0;

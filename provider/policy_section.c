@@ -31,7 +31,7 @@ tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,
             profile = v->value;
     }
     if (require_path && !have_path) {
-        TLSD_RAISE(TLSD_R_MISSING_PATH, "%s: key=path is required", origin);
+        TLSD_RAISE(TLSD_R_MISSING_PATH, "%.128s: key=path is required", origin);
         ok = 0;
     }
     p = tlsd_policy_new(profile != NULL ? profile : "python");
