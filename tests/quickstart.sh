@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's quick start, from a fresh Debian 12 machine:
 #   tests/quickstart.sh demo   set up, build, show what the module changes
-#   tests/quickstart.sh test   set up, build, run the whole test suite
+#   tests/quickstart.sh test   set up, build, run the whole test suite, then
+#                              again under ASan+UBSan (CMake preset asan)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +22,13 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j "$(nproc)"
 
 case "${1:-test}" in
-    test) ctest --test-dir build --output-on-failure -j "$(nproc)" ;;
+    test)
+        ctest --test-dir build --output-on-failure -j "$(nproc)"
+        # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+        cmake --preset asan
+        cmake --build --preset asan -j "$(nproc)"
+        ctest --preset asan -j "$(nproc)"
+        ;;
     demo) tests/demo.sh build ;;
     *) echo "usage: $0 demo|test" >&2; exit 2 ;;
 esac

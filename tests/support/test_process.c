@@ -22,6 +22,27 @@ static long now_ms(void)
     return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* Under a sanitizer build (cmake/Sanitizers.cmake) children that load the
+ * instrumented module need its runtime first: TLSD_TEST_CHILD_ENV holds
+ * NAME=value entries separated by '|'. */
+static void apply_child_env(void)
+{
+    const char *list = getenv("TLSD_TEST_CHILD_ENV");
+    char buf[2048], *save = NULL;
+
+    if (list == NULL || *list == '\0' || strlen(list) >= sizeof(buf))
+        return;
+    strcpy(buf, list);
+    for (char *e = strtok_r(buf, "|", &save); e != NULL; e = strtok_r(NULL, "|", &save)) {
+        char *eq = strchr(e, '=');
+
+        if (eq != NULL) {
+            *eq = '\0';
+            setenv(e, eq + 1, 1);
+        }
+    }
+}
+
 /* fork + exec with pipes for input and merged output. */
 static pid_t spawn(const char *const argv[], const char *const env_set[],
                    int *in_fd, int *out_fd)
@@ -53,6 +74,7 @@ static pid_t spawn(const char *const argv[], const char *const env_set[],
             else
                 setenv(name, eq + 1, 1);
         }
+        apply_child_env();
         execvp(argv[0], (char *const *)argv);
         _exit(127);
     }

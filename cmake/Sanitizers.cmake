@@ -1,0 +1,22 @@
+# TLSD_SANITIZE: sanitizers for every target of the project, e.g.
+# "address,undefined" (the asan preset) or "thread" (the tsan preset).
+set(TLSD_SANITIZE "" CACHE STRING "Sanitizers for every target: address,undefined or thread (empty: none)")
+if(TLSD_SANITIZE)
+    target_compile_options(tlsd_build_flags INTERFACE
+        -fsanitize=${TLSD_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(tlsd_build_flags INTERFACE -fsanitize=${TLSD_SANITIZE})
+    # Programs the tests start (openssl, curl, python3) load the
+    # instrumented module: they need the sanitizer's runtime loaded first.
+    if(TLSD_SANITIZE MATCHES "thread")
+        set(_tlsd_runtime libtsan.so)
+        set(_tlsd_child_options "TSAN_OPTIONS=report_bugs=0")
+    else()
+        set(_tlsd_runtime libasan.so)
+        set(_tlsd_child_options "ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0")
+    endif()
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=${_tlsd_runtime}
+        OUTPUT_VARIABLE _tlsd_runtime_path OUTPUT_STRIP_TRAILING_WHITESPACE)
+    # Read by tests/support/test_process.c for every child it starts:
+    # NAME=value entries separated by '|'.
+    set(TLSD_TEST_CHILD_ENV "LD_PRELOAD=${_tlsd_runtime_path}|${_tlsd_child_options}")
+endif()

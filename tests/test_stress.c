@@ -1,0 +1,168 @@
+/* The module under concurrency: threads creating contexts and doing
+ * handshakes while the configuration is loaded and unloaded, contexts that
+ * outlive their load, and a child after fork(). Run under ThreadSanitizer
+ * (the tsan preset) and valgrind as well as plainly. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <openssl/conf.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "test_certs.h"
+#include "test_config.h"
+#include "test_handshake.h"
+#include "test_main.h"
+
+#define WORKERS 4
+#define ROUNDS_PER_WORKER 60
+
+/* Paths made once by the main thread: the helpers' buffers are not
+ * thread-safe. */
+static char root[512], chain[512], cnf_python[512], cnf_enforce[512];
+
+static atomic_int stop;
+
+typedef struct {
+    int handshakes, failures;
+    char last_failure[800];
+} worker;
+
+/* A careful program: its own verification and name, so that every
+ * handshake must succeed whatever the module's state. */
+static void *handshake_loop(void *arg)
+{
+    worker *w = arg;
+
+    for (int i = 0; i < ROUNDS_PER_WORKER && !atomic_load(&stop); i++) {
+        SSL_CTX *client = tlsd_test_client_ctx(root), *server = tlsd_test_server_ctx(chain);
+        tlsd_test_result r;
+
+        if (client == NULL || server == NULL) {
+            w->failures++;
+        } else if (!tlsd_test_handshake(client, server, "localhost", "localhost", &r)) {
+            w->failures++;
+            snprintf(w->last_failure, sizeof(w->last_failure), "%s", tlsd_test_result_str(&r));
+        }
+        w->handshakes++;
+        SSL_CTX_free(client);
+        SSL_CTX_free(server);
+    }
+    return NULL;
+}
+
+static void test_reload_while_threads_work(void)
+{
+    pthread_t threads[WORKERS];
+    worker workers[WORKERS];
+    int reloads = 0, total = 0, failures = 0;
+
+    atomic_store(&stop, 0);
+    memset(workers, 0, sizeof(workers));
+    for (int i = 0; i < WORKERS; i++)
+        CU_ASSERT_FATAL(pthread_create(&threads[i], NULL, handshake_loop, &workers[i]) == 0);
+    /* Load, switch and unload policies while the workers run. */
+    for (int i = 0; i < 40; i++) {
+        CU_ASSERT_EQUAL(CONF_modules_load_file(i % 2 ? cnf_enforce : cnf_python, NULL, 0), 1);
+        reloads++;
+        usleep(2000);
+        if (i % 3 == 0)
+            CONF_modules_unload(0);
+    }
+    for (int i = 0; i < WORKERS; i++) {
+        pthread_join(threads[i], NULL);
+        total += workers[i].handshakes;
+        failures += workers[i].failures;
+        if (workers[i].failures)
+            fprintf(stderr, "\n  worker %d: %d failures, last: %s\n", i, workers[i].failures,
+                    workers[i].last_failure);
+    }
+    CONF_modules_unload(0);
+    CU_ASSERT_EQUAL(total, WORKERS * ROUNDS_PER_WORKER);
+    CU_ASSERT_EQUAL(failures, 0);
+    CU_ASSERT(reloads == 40);
+}
+
+/* Contexts made under a load keep working, with that load's policy, after
+ * OPENSSL_finish has removed it; then they are freed without harm. */
+static void test_contexts_outlive_their_load(void)
+{
+    SSL_CTX *client, *server, *old_client;
+    tlsd_test_result r;
+
+    CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(cnf_enforce, NULL, 0), 1);
+    client = tlsd_test_client_ctx(root);
+    server = tlsd_test_server_ctx(chain);
+    CONF_modules_unload(0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(server);
+    /* Still the load's floor: a TLS 1.1 client is refused by Enforce. */
+    old_client = tlsd_test_client_ctx(root);
+    CU_ASSERT(SSL_CTX_set_cipher_list(old_client, "ALL:@SECLEVEL=0"));
+    CU_ASSERT(SSL_CTX_set_max_proto_version(old_client, TLS1_1_VERSION));
+    CU_ASSERT(SSL_CTX_set_min_proto_version(server, TLS1_VERSION));
+    CU_ASSERT(SSL_CTX_set_cipher_list(server, "ALL:@SECLEVEL=0"));
+    CU_ASSERT_FALSE(tlsd_test_handshake(old_client, server, "localhost", "localhost", &r));
+    /* And a good handshake still works through the guard's callbacks. */
+    CU_ASSERT(tlsd_test_handshake(client, server, "localhost", "localhost", &r));
+    SSL_CTX_free(old_client);
+    SSL_CTX_free(client);
+    SSL_CTX_free(server);
+}
+
+/* A child after fork() inherits the loaded policy and uses it. */
+static void test_child_after_fork(void)
+{
+    pid_t pid;
+    int status = -1;
+
+    CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(cnf_python, NULL, 0), 1);
+    fflush(NULL);
+    pid = fork();
+    CU_ASSERT_FATAL(pid >= 0);
+    if (pid == 0) {
+        SSL_CTX *client = tlsd_test_client_ctx(root), *server = tlsd_test_server_ctx(chain);
+        tlsd_test_result r;
+        int ok = client != NULL && server != NULL
+                 && SSL_CTX_get_min_proto_version(client) == TLS1_2_VERSION
+                 && tlsd_test_handshake(client, server, "localhost", "localhost", &r);
+
+        /* Freed, so that valgrind in the child has nothing to report. */
+        SSL_CTX_free(client);
+        SSL_CTX_free(server);
+        _exit(ok ? 0 : 1);
+    }
+    CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+    CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CONF_modules_unload(0);
+}
+
+static int init(void)
+{
+    if (tlsd_test_certs_dir() == NULL)
+        return -1;
+    snprintf(root, sizeof(root), "%s", tlsd_test_cert_path("root.pem"));
+    snprintf(chain, sizeof(chain), "%s", tlsd_test_cert_path("leaf-chain.pem"));
+    snprintf(cnf_python, sizeof(cnf_python), "%s", tlsd_test_write_cnf("stress-python", NULL, NULL, NULL, NULL));
+    snprintf(cnf_enforce, sizeof(cnf_enforce), "%s",
+             tlsd_test_write_cnf("stress-enforce", NULL, NULL, "Enforce = yes\nMinProtocol = TLSv1.2", NULL));
+    return 0;
+}
+
+int main(void)
+{
+    CU_TestInfo tests[] = {
+        {"reload while 4 threads create contexts and handshake", test_reload_while_threads_work},
+        {"contexts outlive their load", test_contexts_outlive_their_load},
+        {"a child after fork() uses the policy", test_child_after_fork},
+        CU_TEST_INFO_NULL,
+    };
+
+    return tlsd_test_main("concurrency", init, NULL, tests);
+}
