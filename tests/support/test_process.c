@@ -162,7 +162,7 @@ int tlsd_test_run(const char *const argv[], const char *const env_set[],
     return status;
 }
 
-static int free_port(void)
+int tlsd_test_free_port(void)
 {
     struct sockaddr_in a = {0};
     socklen_t len = sizeof(a);
@@ -188,7 +188,7 @@ int tlsd_test_s_server_start(tlsd_test_server *srv, const char *const extra_args
         size_t n = 3;
 
         memset(srv, 0, sizeof(*srv));
-        srv->port = free_port();
+        srv->port = tlsd_test_free_port();
         snprintf(accept, sizeof(accept), "127.0.0.1:%d", srv->port);
         argv[n++] = accept;
         for (size_t i = 0; extra_args != NULL && extra_args[i] != NULL && n < 63; i++)
@@ -205,6 +205,48 @@ int tlsd_test_s_server_start(tlsd_test_server *srv, const char *const extra_args
         if (strstr(srv->log, "Address already in use") == NULL)
             return 0;
     }
+    return 0;
+}
+
+static int accepts(int port)
+{
+    struct sockaddr_in a = {0};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), ok;
+
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)port);
+    ok = fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0;
+    if (fd >= 0)
+        close(fd);
+    return ok;
+}
+
+int tlsd_test_daemon_start(tlsd_test_server *srv, const char *const argv[],
+                           const char *const env_set[], int port)
+{
+    long deadline = now_ms() + 10000;
+    int status;
+
+    memset(srv, 0, sizeof(*srv));
+    srv->port = port;
+    signal(SIGPIPE, SIG_IGN);
+    srv->pid = spawn(argv, env_set, &srv->in_fd, &srv->out_fd);
+    if (srv->pid < 0)
+        return 0;
+    while (now_ms() < deadline) {
+        if (accepts(port))
+            return 1;
+        if (waitpid(srv->pid, &status, WNOHANG) == srv->pid) {
+            srv->pid = 0;
+            collect(srv->out_fd, srv->log, sizeof(srv->log), now_ms() + 1000, NULL);
+            close(srv->out_fd);
+            close(srv->in_fd);
+            return 0;
+        }
+        usleep(20000);
+    }
+    tlsd_test_s_server_stop(srv);
     return 0;
 }
 

@@ -27,6 +27,15 @@ typedef struct {
 int tlsd_test_s_server_start(tlsd_test_server *srv, const char *const extra_args[],
                              const char *const env_set[]);
 
+/* A free TCP port on 127.0.0.1 (free when asked). */
+int tlsd_test_free_port(void);
+
+/* Starts argv (a server that listens on 127.0.0.1:port) with env_set as
+ * above; 1 once the port accepts connections, 0 if it exits or times out
+ * (its output in srv->log). Stop it with tlsd_test_s_server_stop(). */
+int tlsd_test_daemon_start(tlsd_test_server *srv, const char *const argv[],
+                           const char *const env_set[], int port);
+
 /* Stops it and appends the rest of its output to srv->log. */
 void tlsd_test_s_server_stop(tlsd_test_server *srv);
 

@@ -1,0 +1,164 @@
+/* Real programs nobody here wrote, unmodified, under the module: nginx as a
+ * TLS server and Python's ssl module as a client (curl and openssl are in
+ * test_openssl_cli.c). Each shows the module's effect on the program:
+ * refused with the module (or the key), accepted without it. A program
+ * missing on this machine is skipped with a message, never failed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+
+#include "test_certs.h"
+#include "test_config.h"
+#include "test_main.h"
+#include "test_process.h"
+
+#define CERT(name) tlsd_test_cert_path(name)
+
+static char output[65536];
+static char module_cnf[512], enforce_cnf[512];
+
+static const char *const without_module[] = {"TLSDEFAULTS_DEBUG=", NULL};
+
+static const char *const *with(const char *cnf)
+{
+    static char env[600];
+    static const char *list[] = {env, "TLSDEFAULTS_DEBUG=", NULL};
+
+    snprintf(env, sizeof(env), "OPENSSL_CONF=%s", cnf);
+    return list;
+}
+
+static int have(const char *program, const char *const version_argv[])
+{
+    if (tlsd_test_run(version_argv, NULL, "", output, sizeof(output), 10) != 0) {
+        fprintf(stderr, "\n  SKIP: %s is not installed here\n", program);
+        return 0;
+    }
+    return 1;
+}
+
+/* s_client asking for TLS 1.1 with every cipher; 0 when it connected. */
+static int old_client(int port)
+{
+    char connect[32];
+    const char *argv[] = {OPENSSL_PROGRAM, "s_client", "-connect", connect, "-tls1_1",
+                          "-cipher", "ALL:@SECLEVEL=0", "-brief", NULL};
+
+    snprintf(connect, sizeof(connect), "127.0.0.1:%d", port);
+    return tlsd_test_run(argv, without_module, "", output, sizeof(output), 20);
+}
+
+/* nginx, unmodified, under the module. nginx calls
+ * SSL_CTX_set_min_proto_version(ctx, 0) itself and then enables the
+ * protocols of ssl_protocols: its own calls win over the module's
+ * MinProtocol, and only Enforce holds the floor. */
+static void test_nginx_server(void)
+{
+    const char *const version[] = {"nginx", "-v", NULL};
+    char dir[512], conf[600], prefix[600];
+    FILE *f;
+
+    if (!have("nginx", version))
+        return;
+    snprintf(dir, sizeof(dir), "%s/nginx", tlsd_test_certs_dir());
+    mkdir(dir, 0700);
+    for (int with_module = 0; with_module <= 2; with_module++) {
+        int port = tlsd_test_free_port();
+        const char *argv[] = {"nginx", "-p", prefix, "-c", conf, "-g", "daemon off; master_process off;", NULL};
+        tlsd_test_server srv;
+        int status;
+
+        snprintf(prefix, sizeof(prefix), "%s/", dir);
+        snprintf(conf, sizeof(conf), "%s/nginx.conf", dir);
+        f = fopen(conf, "w");
+        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+        fprintf(f,
+                "error_log %s/error.log;\npid %s/nginx.pid;\nevents {}\n"
+                "http {\n  access_log off;\n  client_body_temp_path %s;\n  proxy_temp_path %s;\n"
+                "  fastcgi_temp_path %s;\n  uwsgi_temp_path %s;\n  scgi_temp_path %s;\n"
+                "  server {\n    listen 127.0.0.1:%d ssl;\n"
+                "    ssl_certificate %s;\n    ssl_certificate_key %s;\n"
+                "    ssl_protocols TLSv1.1 TLSv1.2 TLSv1.3;\n    ssl_ciphers ALL:@SECLEVEL=0;\n"
+                "    location / { return 200 \"ok\\n\"; }\n  }\n}\n",
+                dir, dir, dir, dir, dir, dir, dir, port, CERT("leaf-chain.pem"), CERT("leaf-key.pem"));
+        fclose(f);
+        if (!tlsd_test_daemon_start(&srv, argv,
+                                    with_module == 0 ? without_module
+                                    : with(with_module == 1 ? module_cnf : enforce_cnf),
+                                    port)) {
+            fprintf(stderr, "\n  nginx did not start: %s\n", srv.log);
+            CU_FAIL("nginx did not start");
+            continue;
+        }
+        status = old_client(port);
+        if (with_module < 2) {
+            /* Without the module, and with it but no Enforce: nginx's own
+             * ssl_protocols decide. */
+            CU_ASSERT_EQUAL(status, 0);
+            CU_ASSERT_PTR_NOT_NULL(strstr(output, "Protocol version: TLSv1.1"));
+        } else {
+            CU_ASSERT_NOT_EQUAL(status, 0);
+        }
+        tlsd_test_s_server_stop(&srv);
+    }
+}
+
+/* Python's ssl module, unmodified: Python 3.11 does not set X509 strict
+ * (3.13 does); under the module its contexts get it, and a certificate
+ * without authorityKeyIdentifier is refused. */
+static void test_python_client(void)
+{
+    const char *const version[] = {"python3", "--version", NULL};
+    static const char script[] =
+        "import socket, ssl, sys\n"
+        "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+        "try:\n"
+        "    with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
+        "        with ctx.wrap_socket(s, server_hostname='localhost') as t:\n"
+        "            print('connected', t.version())\n"
+        "except ssl.SSLError as e:\n"
+        "    print('refused:', e.verify_message if hasattr(e, 'verify_message') else e)\n"
+        "    sys.exit(1)\n";
+    const char *const server_args[] = {"-cert", CERT("noakid.pem"), "-cert_chain", CERT("intermediate.pem"),
+                                       "-key", CERT("leaf-key.pem"), NULL};
+    char port[16];
+    const char *argv[] = {"python3", "-c", script, port, CERT("root.pem"), NULL};
+    tlsd_test_server srv;
+
+    if (!have("python3", version))
+        return;
+    CU_ASSERT_FATAL(tlsd_test_s_server_start(&srv, server_args, without_module));
+    snprintf(port, sizeof(port), "%d", srv.port);
+    CU_ASSERT_EQUAL(tlsd_test_run(argv, without_module, "", output, sizeof(output), 20), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(output, "connected"));
+    CU_ASSERT_NOT_EQUAL(tlsd_test_run(argv, with(module_cnf), "", output, sizeof(output), 20), 0);
+    if (strstr(output, "Missing Authority Key Identifier") == NULL)
+        fprintf(stderr, "\n  python3 said: %s\n", output);
+    CU_ASSERT_PTR_NOT_NULL(strstr(output, "Missing Authority Key Identifier"));
+    tlsd_test_s_server_stop(&srv);
+}
+
+static int init(void)
+{
+    if (tlsd_test_certs_dir() == NULL)
+        return -1;
+    snprintf(module_cnf, sizeof(module_cnf), "%s", tlsd_test_write_cnf("programs", NULL, NULL, NULL, NULL));
+    snprintf(enforce_cnf, sizeof(enforce_cnf), "%s",
+             tlsd_test_write_cnf("programs-enforce", NULL, NULL, "Enforce = yes", NULL));
+    return 0;
+}
+
+int main(void)
+{
+    CU_TestInfo tests[] = {
+        {"nginx: Enforce holds the floor against its ssl_protocols", test_nginx_server},
+        {"Python's ssl module gets X509 strict", test_python_client},
+        CU_TEST_INFO_NULL,
+    };
+
+    return tlsd_test_main("real programs", init, NULL, tests);
+}
