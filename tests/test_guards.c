@@ -375,6 +375,31 @@ static void test_enforce_protocol_floor(void)
     SSL_CTX_free(good);
 }
 
+/* Enforce holds against a system_default that goes lower, too. */
+static void test_enforce_over_system_default(void)
+{
+    SSL_CTX *tls11 = old_server(TLS1_1_VERSION);
+    static const char extra[] = "[ssl_sect]\nsystem_default = sd\n"
+                                "[sd]\nMinProtocol = TLSv1\nCipherString = ALL:@SECLEVEL=0\n";
+    const char *keys[] = {"HostnameCheck = no\nCipherString = ALL:@SECLEVEL=0",
+                          "HostnameCheck = no\nCipherString = ALL:@SECLEVEL=0\nEnforce = yes"};
+
+    for (int enforce = 0; enforce <= 1; enforce++) {
+        const char *path = tlsd_test_write_cnf("guards-sd", NULL, "ssl_conf = ssl_sect", keys[enforce], extra);
+        SSL_CTX *client;
+        tlsd_test_result r;
+
+        CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(path, NULL, 0), 1);
+        client = careless(TLS_client_method(), ROOT);
+        /* system_default's MinProtocol = TLSv1 was applied after ours. */
+        CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(client), TLS1_VERSION);
+        CU_ASSERT_EQUAL(tlsd_test_handshake(client, tls11, "localhost", NULL, &r), !enforce);
+        SSL_CTX_free(client);
+        unload();
+    }
+    SSL_CTX_free(tls11);
+}
+
 static void test_enforce_cipher_floor(void)
 {
     SSL_CTX *weak = server(GOOD_CHAIN);
@@ -489,6 +514,7 @@ int main(void)
         {"HostnameCheck = require", test_hostname_check_require},
         {"Enforce holds the protocol floor", test_enforce_protocol_floor},
         {"Enforce holds the cipher floor", test_enforce_cipher_floor},
+        {"Enforce holds against a lower system_default", test_enforce_over_system_default},
         {"KeyLog is opt-in", test_key_log_is_opt_in},
         {NULL, NULL},
     };

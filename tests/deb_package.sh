@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The Debian package, built by CPack and installed into a scratch root:
+# it holds everything, and the documented one-line step enables the module
+# for the unmodified openssl s_client (a TLS 1.1 server is refused), the
+# one-line reverse disables it.
+#
+# usage: deb_package.sh SOURCE_DIR WORK_DIR TLSD_TEST_CERTS OPENSSL
+set -uo pipefail
+src=$1 work=$2 make_certs=$3 openssl=$4
+for tool in cpack dpkg-deb dpkg-shlibdeps; do
+    command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
+done
+fail() { echo "FAIL: $*"; exit 1; }
+
+rm -rf "$work" && mkdir -p "$work/root" "$work/certs"
+cmake -S "$src" -B "$work/build" -DCMAKE_INSTALL_PREFIX=/usr -DBUILD_TESTING=OFF \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$work/configure.log" 2>&1 || { cat "$work/configure.log"; fail configure; }
+cmake --build "$work/build" -j "$(nproc)" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail build; }
+(cd "$work/build" && cpack -G DEB) >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail cpack; }
+deb=$(ls "$work"/build/tlsdefaults_*.deb) || fail "no .deb"
+echo "package: $(basename "$deb")"
+dpkg-deb -f "$deb" Depends | grep -q libssl3 || fail "Depends lacks libssl3: $(dpkg-deb -f "$deb" Depends)"
+
+# Installed into a scratch root, as dpkg would unpack it.
+dpkg-deb -x "$deb" "$work/root"
+for f in usr/lib/x86_64-linux-gnu/ossl-modules/tlsdefaults.so usr/bin/tlsdefaults-info \
+         usr/include/tlsdefaults.h usr/lib/x86_64-linux-gnu/libtlsdefaults.so.0 \
+         usr/lib/x86_64-linux-gnu/pkgconfig/tlsdefaults.pc \
+         usr/lib/x86_64-linux-gnu/cmake/tlsdefaults/tlsdefaultsConfig.cmake \
+         usr/share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf \
+         usr/share/tlsdefaults/openssl-cnf/tlsdefaults-user.cnf; do
+    [ -e "$work/root/$f" ] || fail "missing in the package: /$f"
+done
+
+# The system's openssl.cnf (a copy), and the drop-in with the module's
+# path moved into the scratch root (on a real system it is already right).
+module=$work/root/usr/lib/x86_64-linux-gnu/ossl-modules/tlsdefaults.so
+sed "s|^path = .*|path = $module|" "$work/root/usr/share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf" \
+    >"$work/tlsdefaults-system.cnf"
+grep -q "^path = /usr/lib/x86_64-linux-gnu/ossl-modules/tlsdefaults.so" \
+    "$work/root/usr/share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf" || fail "the drop-in names another path"
+if [ -f /etc/ssl/openssl.cnf ]; then cp /etc/ssl/openssl.cnf "$work/openssl.cnf"
+else printf 'openssl_conf = openssl_init\n[openssl_init]\n' >"$work/openssl.cnf"; fi
+
+# Enable: the one documented step (the drop-in's own path on a real system).
+echo ".include $work/tlsdefaults-system.cnf" >>"$work/openssl.cnf"
+"$work/root/usr/bin/tlsdefaults-info" --config "$work/openssl.cnf" >"$work/info.txt" 2>&1
+status=$?
+[ $status -eq 0 ] || { cat "$work/info.txt"; fail "tlsdefaults-info exit $status after enabling"; }
+grep -q "module: section tlsdefaults_sect, profile python" "$work/info.txt" || fail "module not reported"
+
+"$make_certs" "$work/certs" || fail "certificates"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 44433)
+mkfifo "$work/stdin"
+OPENSSL_CONF=/dev/null "$openssl" s_server -accept "127.0.0.1:$port" -cert "$work/certs/leaf.pem" \
+    -cert_chain "$work/certs/intermediate.pem" -key "$work/certs/leaf-key.pem" \
+    -tls1_1 -cipher 'ALL:@SECLEVEL=0' <"$work/stdin" >"$work/server.log" 2>&1 &
+server=$!
+exec 3>"$work/stdin"
+trap 'kill $server 2>/dev/null; exec 3>&-' EXIT
+for _ in $(seq 50); do grep -q ACCEPT "$work/server.log" && break; sleep 0.1; done
+client() {
+    OPENSSL_CONF=$1 timeout 20 "$openssl" s_client -connect "127.0.0.1:$port" -servername localhost \
+        -CAfile "$work/certs/root.pem" -cipher 'ALL:@SECLEVEL=0' -brief </dev/null >"$work/client.log" 2>&1
+}
+client /dev/null || { cat "$work/client.log"; fail "without the module, TLS 1.1 should connect"; }
+client "$work/openssl.cnf" && { cat "$work/client.log"; fail "with the package enabled, TLS 1.1 should be refused"; }
+echo "enabled: s_client refuses the TLS 1.1 server"
+
+# Disable: the one documented reverse step.
+sed -i "\|tlsdefaults-system.cnf|d" "$work/openssl.cnf"
+"$work/root/usr/bin/tlsdefaults-info" --config "$work/openssl.cnf" >"$work/info.txt" 2>&1
+status=$?
+[ $status -eq 2 ] || { cat "$work/info.txt"; fail "tlsdefaults-info exit $status after disabling, expected 2"; }
+client "$work/openssl.cnf" || { cat "$work/client.log"; fail "disabled: TLS 1.1 should connect again"; }
+echo "disabled: s_client connects again"
+echo "deb package: all checks passed"
