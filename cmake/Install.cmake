@@ -49,6 +49,10 @@ install(FILES ${PROJECT_SOURCE_DIR}/provider/include/tlsdefaults.h
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS tlsdefaults_module LIBRARY DESTINATION ${TLSD_MODULES_DIR})
 install(TARGETS tlsdefaults-info RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+foreach(section 1 3 5)
+    file(GLOB _tlsd_pages ${PROJECT_SOURCE_DIR}/docs/man/*.${section})
+    install(FILES ${_tlsd_pages} DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section})
+endforeach()
 # share/tlsdefaults/openssl-cnf/: the path README.md and the snippets name.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/openssl-cnf
     DESTINATION ${CMAKE_INSTALL_DATADIR}/tlsdefaults

@@ -28,7 +28,9 @@ for f in usr/lib/x86_64-linux-gnu/ossl-modules/tlsdefaults.so usr/bin/tlsdefault
          usr/lib/x86_64-linux-gnu/pkgconfig/tlsdefaults.pc \
          usr/lib/x86_64-linux-gnu/cmake/tlsdefaults/tlsdefaultsConfig.cmake \
          usr/share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf \
-         usr/share/tlsdefaults/openssl-cnf/tlsdefaults-user.cnf; do
+         usr/share/tlsdefaults/openssl-cnf/tlsdefaults-user.cnf \
+         usr/share/man/man5/tlsdefaults.5 usr/share/man/man3/tlsdefaults.3 \
+         usr/share/man/man1/tlsdefaults-info.1; do
     [ -e "$work/root/$f" ] || fail "missing in the package: /$f"
 done
 

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential cmake pkg-config libssl-dev openssl libcunit1-dev ca-certificates curl python3 nginx)
+packages=(build-essential cmake pkg-config libssl-dev openssl libcunit1-dev ca-certificates curl python3 nginx groff-base)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
