@@ -20,4 +20,16 @@ for test in "$build"/tests/test_*; do
         failed=1
     fi
 done
+# The fuzz targets over their corpus.
+for target in config cadata hostname; do
+    replay="$build/tests/fuzz/replay_$target"
+    [ -x "$replay" ] || continue
+    if valgrind --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 -q \
+        "$replay" "tests/fuzz/corpus/$target" >"$replay.valgrind.log" 2>&1; then
+        echo "ok      replay_$target"
+    else
+        echo "FAILED  replay_$target (see $replay.valgrind.log)"
+        failed=1
+    fi
+done
 exit $failed
