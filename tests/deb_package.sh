@@ -19,7 +19,8 @@ cmake --build "$work/build" -j "$(nproc)" >"$work/build.log" 2>&1 || { cat "$wor
 (cd "$work/build" && cpack -G DEB) >"$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail cpack; }
 deb=$(ls "$work"/build/tlsdefaults_*.deb) || fail "no .deb"
 echo "package: $(basename "$deb")"
-dpkg-deb -f "$deb" Depends | grep -q libssl3 || fail "Depends lacks libssl3: $(dpkg-deb -f "$deb" Depends)"
+depends=$(dpkg-deb -f "$deb" Depends)
+grep -q libssl3 <<<"$depends" || fail "Depends lacks libssl3: $depends"
 
 # Installed into a scratch root, as dpkg would unpack it.
 dpkg-deb -x "$deb" "$work/root"

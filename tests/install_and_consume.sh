@@ -110,7 +110,7 @@ EOF
 "$cmake" -S "$scratch/static-src" -B "$scratch/example-static" -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="${flags[*]}"
 "$cmake" --build "$scratch/example-static"
-if readelf -d "$scratch/example-static/connect_static" | grep -q 'NEEDED.*libtlsdefaults'; then
+if grep -q 'NEEDED.*libtlsdefaults' <<<"$(readelf -d "$scratch/example-static/connect_static")"; then
     fail "connect_static needs libtlsdefaults.so"
 fi
 
@@ -123,8 +123,11 @@ echo "pkg-config --cflags --libs tlsdefaults: $pc_flags"
 # This build has no RPATH: it finds the installed library through
 # LD_LIBRARY_PATH (the CMake builds carry an RPATH and need none).
 pc_env=(env "LD_LIBRARY_PATH=$prefix/$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
-"${pc_env[@]}" ldd "$scratch/connect-pc" | grep libtlsdefaults
-"${pc_env[@]}" ldd "$scratch/connect-pc" | grep -q "=> $prefix/$libdir/libtlsdefaults.so.0" \
+# ldd's output is taken whole: with pipefail, "ldd | grep -q" fails
+# whenever grep exits first and ldd gets SIGPIPE.
+libs=$("${pc_env[@]}" ldd "$scratch/connect-pc")
+grep libtlsdefaults <<<"$libs"
+grep -q "=> $prefix/$libdir/libtlsdefaults.so.0" <<<"$libs" \
     || fail "connect-pc does not load the installed libtlsdefaults.so.0"
 
 step "servers: openssl s_server on 127.0.0.1 with the test certificates"
