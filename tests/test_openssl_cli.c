@@ -25,11 +25,7 @@ static const char *const without_module[] = {"TLSDEFAULTS_DEBUG=", NULL};
 
 static const char *const *with(const char *cnf)
 {
-    static char env[4200];
-    static const char *list[] = {env, "TLSDEFAULTS_DEBUG=1", NULL};
-
-    snprintf(env, sizeof(env), "OPENSSL_CONF=%s", cnf);
-    return list;
+    return tlsd_test_env_with(cnf, 1);
 }
 
 static int start_server(tlsd_test_server *srv, const char *cert, const char *const *extra,

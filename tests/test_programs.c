@@ -25,11 +25,7 @@ static const char *const without_module[] = {"TLSDEFAULTS_DEBUG=", NULL};
 
 static const char *const *with(const char *cnf)
 {
-    static char env[600];
-    static const char *list[] = {env, "TLSDEFAULTS_DEBUG=", NULL};
-
-    snprintf(env, sizeof(env), "OPENSSL_CONF=%s", cnf);
-    return list;
+    return tlsd_test_env_with(cnf, 0);
 }
 
 static int have(const char *program, const char *const version_argv[])

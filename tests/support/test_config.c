@@ -25,3 +25,13 @@ const char *tlsd_test_write_cnf(const char *name, const char *default_lines,
             TLSD_MODULE_PATH, keys ? keys : "", extra ? extra : "");
     return fclose(f) == 0 ? path : NULL;
 }
+
+const char *const *tlsd_test_env_with(const char *cnf, int debug)
+{
+    static char env[4200];
+    static const char *list[] = {env, NULL, NULL};
+
+    snprintf(env, sizeof(env), "OPENSSL_CONF=%s", cnf);
+    list[1] = debug ? "TLSDEFAULTS_DEBUG=1" : "TLSDEFAULTS_DEBUG=";
+    return list;
+}

@@ -11,4 +11,9 @@ const char *tlsd_test_write_cnf(const char *name, const char *default_lines,
                                 const char *init_first, const char *keys,
                                 const char *extra);
 
+/* The environment edits (see tlsd_test_run) of a child process that loads
+ * cnf, with the module's debug trace on stderr when debug is set. Static
+ * storage: valid until the next call. */
+const char *const *tlsd_test_env_with(const char *cnf, int debug);
+
 #endif
