@@ -12,6 +12,7 @@
 
 #include "tlsdefaults.h"
 #include "test_certs.h"
+#include "test_errors.h"
 #include "test_handshake.h"
 #include "test_main.h"
 
@@ -46,6 +47,7 @@ static const row rows[] = {
     {"leaf", "::1", 0, ACCEPTED, "IPv6 literal against the certificate's IP", 1},
     {"leaf", "0:0:0:0:0:0:0:1", 0, ACCEPTED, "IPv6 literal, long form", 1},
     {"leaf", "127.0.0.2", 0, REFUSED_BY_HANDSHAKE, "another IPv4 address", 1},
+    {"leaf", "127.0.0.1.", 0, ACCEPTED, "an IPv4 literal with a trailing dot is the address", 1},
     {"wronghost", "127.0.0.1", 0, REFUSED_BY_HANDSHAKE, "an IP against a DNS-only certificate", 1},
     {"leaf", "[::1]", 0, REFUSED_BY_HANDSHAKE, "brackets make it a name, not an address", 0},
     {"leaf", "localhost\0.evil.example", sizeof("localhost\0.evil.example") - 1, REFUSED_BY_CALL,
@@ -57,8 +59,19 @@ static const row rows[] = {
 
 static SSL_CTX *client;
 
-static const row *current;
 static int call_result;
+static long verify_result;
+
+/* A CUnit failure that names its row: the report says which rule broke. */
+#define CHECK_ROW(cond, r, what) check_row((cond), (r), (what), __LINE__)
+
+static void check_row(int ok, const row *r, const char *what, unsigned line)
+{
+    char msg[256];
+
+    snprintf(msg, sizeof(msg), "row \"%s\" (cert %s): %s", r->why, r->cert, what);
+    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, line, msg, __FILE__, "", CU_FALSE);
+}
 
 static int set_hostname(SSL *ssl, void *arg)
 {
@@ -74,11 +87,12 @@ static int set_hostname(SSL *ssl, void *arg)
         snprintf(want, sizeof(want), "%.*s", (int)len, r->name);
         if (len > 1 && want[len - 1] == '.')
             want[len - 1] = '\0';
-        if (r->ip_literal) {
-            CU_ASSERT_PTR_NULL(sni);
-        } else {
-            CU_ASSERT(sni != NULL && strcmp(sni, want) == 0);
-        }
+        if (r->ip_literal)
+            CHECK_ROW(sni == NULL, r, "an IP literal sets no SNI");
+        else
+            CHECK_ROW(sni != NULL && strcmp(sni, want) == 0, r, "SNI is the name");
+    } else {
+        CHECK_ROW(tlsd_test_take_error(TLSD_R_BAD_HOSTNAME, NULL), r, "error: bad server hostname");
     }
     ERR_clear_error();
     return call_result;
@@ -94,8 +108,8 @@ static enum outcome run(const row *r, SSL_CTX *client_ctx)
     snprintf(chain, sizeof(chain), "%s-chain.pem", r->cert);
     server = tlsd_test_server_ctx(tlsd_test_cert_path(chain));
     CU_ASSERT_PTR_NOT_NULL_FATAL(server);
-    current = r;
     ok = tlsd_test_handshake_with(client_ctx, server, set_hostname, (void *)r, &result);
+    verify_result = result.verify_result;
     SSL_CTX_free(server);
     if (!call_result)
         return REFUSED_BY_CALL;
@@ -111,11 +125,17 @@ static void test_hostname_table(void)
 {
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         enum outcome got = run(&rows[i], client);
+        char what[96];
 
-        if (got != rows[i].want)
-            fprintf(stderr, "\n  row %zu (%s, cert %s): %s, expected %s", i, rows[i].why,
-                    rows[i].cert, outcome_name(got), outcome_name(rows[i].want));
-        CU_ASSERT_EQUAL(got, rows[i].want);
+        snprintf(what, sizeof(what), "%s, expected %s", outcome_name(got), outcome_name(rows[i].want));
+        CHECK_ROW(got == rows[i].want, &rows[i], what);
+        /* A refusal must come from the name check, not from the chain. */
+        if (got == REFUSED_BY_HANDSHAKE)
+            CHECK_ROW(verify_result == (rows[i].ip_literal ? X509_V_ERR_IP_ADDRESS_MISMATCH
+                                                           : X509_V_ERR_HOSTNAME_MISMATCH),
+                      &rows[i], X509_verify_cert_error_string(verify_result));
+        else if (got == ACCEPTED)
+            CHECK_ROW(verify_result == X509_V_OK, &rows[i], "verified");
     }
 }
 
@@ -132,7 +152,9 @@ static void test_partial_wildcard_control(void)
     param = SSL_CTX_get0_param(lax);
     CU_ASSERT(X509_VERIFY_PARAM_get_hostflags(param) & X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     CU_ASSERT_EQUAL(run(&partial, lax), REFUSED_BY_HANDSHAKE);
-    X509_VERIFY_PARAM_set_hostflags(param, 0);
+    CU_ASSERT_EQUAL(verify_result, X509_V_ERR_HOSTNAME_MISMATCH);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_VERIFY_PARAM_get_hostflags(param)
+                                               & ~X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     CU_ASSERT_EQUAL(run(&partial, lax), ACCEPTED);
     SSL_CTX_free(lax);
 }

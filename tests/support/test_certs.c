@@ -222,8 +222,9 @@ const char *tlsd_test_certs_dir(void)
 
 const char *tlsd_test_cert_path(const char *name)
 {
-    static char ring[16][PATH_MAX + 256];
-    static unsigned next;
+    /* Per thread: handshake helpers call this from worker threads. */
+    static _Thread_local char ring[16][PATH_MAX + 256];
+    static _Thread_local unsigned next;
     char *slot = ring[next++ % 16];
     const char *dir = tlsd_test_certs_dir();
 

@@ -22,8 +22,8 @@
 /* The directory, made on first call; NULL on failure (reason on stderr). */
 const char *tlsd_test_certs_dir(void);
 
-/* "<dir>/<name>". The string stays valid for the 16 next calls, so several
- * calls can be used in one expression. */
+/* "<dir>/<name>". The string stays valid for the 16 next calls of the same
+ * thread, so several calls can be used in one expression. */
 const char *tlsd_test_cert_path(const char *name);
 
 /* Writes the whole set into an existing directory; 1 on success. */
