@@ -47,6 +47,8 @@ static const row rows[] = {
     {"leaf", "::1", 0, ACCEPTED, "IPv6 literal against the certificate's IP", 1},
     {"leaf", "0:0:0:0:0:0:0:1", 0, ACCEPTED, "IPv6 literal, long form", 1},
     {"leaf", "127.0.0.2", 0, REFUSED_BY_HANDSHAKE, "another IPv4 address", 1},
+    {"leaf", "2001:db8::1", 0, REFUSED_BY_HANDSHAKE, "another IPv6 address", 1},
+    {"leaf", "1.2.3", 0, REFUSED_BY_HANDSHAKE, "not a canonical IPv4 literal: a name, sent as SNI", 0},
     {"leaf", "127.0.0.1.", 0, ACCEPTED, "an IPv4 literal with a trailing dot is the address", 1},
     {"wronghost", "127.0.0.1", 0, REFUSED_BY_HANDSHAKE, "an IP against a DNS-only certificate", 1},
     {"leaf", "[::1]", 0, REFUSED_BY_HANDSHAKE, "brackets make it a name, not an address", 0},
@@ -141,6 +143,18 @@ static void test_hostname_table(void)
 
 /* The partial-wildcard row is refused because of the policy's host flag,
  * not by accident: without NoPartialWildcards it is accepted. */
+static void test_null_hostname(void)
+{
+    SSL *ssl = SSL_new(client);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ssl);
+    CU_ASSERT_EQUAL(tlsd_set_server_hostname(ssl, NULL), 0);
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_BAD_HOSTNAME, "empty string"));
+    CU_ASSERT_EQUAL(tlsd_set_server_hostname_len(ssl, NULL, 5), 0);
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_BAD_HOSTNAME, NULL));
+    SSL_free(ssl);
+}
+
 static void test_partial_wildcard_control(void)
 {
     static const row partial = {"partial-wildcard", "foo.example.test", 0, ACCEPTED, "control", 0};
@@ -178,6 +192,7 @@ int main(void)
 {
     CU_TestInfo tests[] = {
         {"hostname table", test_hostname_table},
+        {"NULL hostname", test_null_hostname},
         {"partial wildcard refused only by NoPartialWildcards", test_partial_wildcard_control},
         CU_TEST_INFO_NULL,
     };

@@ -167,49 +167,6 @@ static void test_weak_protocol_server_refused(void)
     SSL_CTX_free(server);
 }
 
-static void test_hostname_rules(void)
-{
-    SSL_CTX *ctx = tlsd_create_default_context(TLSD_PURPOSE_SERVER_AUTH, CERT("root.pem"), NULL, NULL, 0);
-    static const struct {
-        const char *name;
-        size_t len;
-        int ok;
-        const char *sni;
-    } cases[] = {
-        {"example.com", 11, 1, "example.com"},
-        {"xn--bcher-kva.example", 21, 1, "xn--bcher-kva.example"},
-        {"1.2.3", 5, 1, "1.2.3"}, /* not a canonical literal: a name */
-        {"127.0.0.1", 9, 1, NULL},
-        {"::1", 3, 1, NULL},
-        {"2001:db8::1", 11, 1, NULL},
-        {"", 0, 0, NULL},
-        {".example.com", 12, 0, NULL},
-        {"example.com\0.evil", 17, 0, NULL},
-    };
-
-    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
-    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        SSL *ssl = SSL_new(ctx);
-        const char *sni;
-
-        ERR_clear_error();
-        CU_ASSERT_EQUAL(tlsd_set_server_hostname_len(ssl, cases[i].name, cases[i].len), cases[i].ok);
-        CU_ASSERT(cases[i].ok || tlsd_test_take_error(TLSD_R_BAD_HOSTNAME, NULL));
-        sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-        CU_ASSERT(cases[i].sni == NULL ? sni == NULL
-                                       : sni != NULL && strcmp(sni, cases[i].sni) == 0);
-        SSL_free(ssl);
-    }
-    {
-        SSL *ssl = SSL_new(ctx);
-
-        CU_ASSERT_EQUAL(tlsd_set_server_hostname(ssl, NULL), 0);
-        CU_ASSERT(tlsd_test_take_error(TLSD_R_BAD_HOSTNAME, "empty string"));
-        SSL_free(ssl);
-    }
-    SSL_CTX_free(ctx);
-}
-
 static void test_cadata_pem_and_der(void)
 {
     size_t pem_len, der_len;
@@ -380,7 +337,6 @@ int main(void)
         {"unknown purpose", test_unknown_purpose},
         {"servers accepted and refused", test_servers_accepted_and_refused},
         {"weak protocol server refused", test_weak_protocol_server_refused},
-        {"hostname rules", test_hostname_rules},
         {"cadata PEM and DER", test_cadata_pem_and_der},
         {"cadata and CA file errors", test_cadata_errors},
         {"system store shared and isolated", test_system_store_shared_and_isolated},
