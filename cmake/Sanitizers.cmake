@@ -21,14 +21,15 @@ if(TLSD_SANITIZE)
     set(TLSD_TEST_CHILD_ENV "LD_PRELOAD=${_tlsd_runtime_path}|${_tlsd_child_options}")
 endif()
 
-# TLSD_FUZZ: build the libFuzzer targets of tests/fuzz (clang only). Every
-# target of the project gets coverage instrumentation and ASan + UBSan.
+# TLSD_FUZZ: build the libFuzzer targets of tests/fuzz (clang only). Only
+# those get the flags (they compile the project's sources themselves): on
+# every target, tlsdefaults.so and libtlsdefaults.so failed to link, as
+# clang puts no sanitizer runtime into shared objects and they use -z defs.
 option(TLSD_FUZZ "Build the libFuzzer targets (clang)" OFF)
 if(TLSD_FUZZ)
     if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
         message(FATAL_ERROR "TLSD_FUZZ needs clang: cmake -DCMAKE_C_COMPILER=clang -DTLSD_FUZZ=ON")
     endif()
-    target_compile_options(tlsd_build_flags INTERFACE
-        -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
-    target_link_options(tlsd_build_flags INTERFACE -fsanitize=address,undefined)
+    set(TLSD_FUZZ_FLAGS
+        -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
 endif()
