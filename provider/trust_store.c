@@ -87,19 +87,18 @@ static int has_own_anchors(X509_STORE *own, X509_STORE *shared)
     return own_anchor;
 }
 
-/* A bundle file is all in the shared store's cache: look there first,
- * without allocating a verification context. 1 found and copied, -1 none
- * there (its directories, if any, may still have it), 0 on error. */
-static int copy_cached(X509_STORE *shared, X509_STORE *own, const X509_NAME *name,
-                       X509_OBJECT *ret)
+/* The certificates with this subject in the shared store's cache, taken
+ * without allocating a verification context: a bundle file is all there.
+ * NULL on error. */
+static STACK_OF(X509) *cached_certs(X509_STORE *shared, const X509_NAME *name)
 {
     STACK_OF(X509) *certs = sk_X509_new_null();
     STACK_OF(X509_OBJECT) *objs;
-    int found = 0, idx;
+    int idx;
 
     if (certs == NULL || !X509_STORE_lock(shared)) {
         sk_X509_free(certs);
-        return 0;
+        return NULL;
     }
     objs = X509_STORE_get0_objects(shared);
     idx = X509_OBJECT_idx_by_subject(objs, X509_LU_X509, name);
@@ -111,19 +110,24 @@ static int copy_cached(X509_STORE *shared, X509_STORE *own, const X509_NAME *nam
         if (X509_up_ref(cert) && !sk_X509_push(certs, cert))
             X509_free(cert);
     }
-    /* The own store is locked only after the shared one is released:
-     * has_own_anchors() takes them in the other order. */
     X509_STORE_unlock(shared);
-    for (int i = 0; i < sk_X509_num(certs); i++) {
-        X509 *cert = sk_X509_value(certs, i);
+    return certs;
+}
 
-        if (X509_STORE_add_cert(own, cert) && !found)
-            found = X509_OBJECT_set1_X509(ret, cert);
+/* The same through the shared store's own lookups (its hashed directory),
+ * for a subject that is not cached. NULL when there is none. */
+static STACK_OF(X509) *looked_up_certs(X509_STORE *shared, const X509_NAME *name)
+{
+    X509_STORE_CTX *sctx = X509_STORE_CTX_new();
+    STACK_OF(X509) *certs = NULL;
+
+    if (sctx != NULL && X509_STORE_CTX_init(sctx, shared, NULL, NULL)) {
+        ERR_set_mark();
+        certs = X509_STORE_CTX_get1_certs(sctx, (X509_NAME *)name);
+        ERR_pop_to_mark();
     }
-    if (sk_X509_num(certs) == 0)
-        found = -1;
-    sk_X509_pop_free(certs, X509_free);
-    return found;
+    X509_STORE_CTX_free(sctx);
+    return certs;
 }
 
 /* Finds the certificates with this subject in the shared store and adds
@@ -136,7 +140,6 @@ static int find_in_shared_store(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
     tlsd_trust_source *src = X509_LOOKUP_get_method_data(lookup);
     X509_STORE *own = X509_LOOKUP_get_store(lookup);
     X509_STORE *shared;
-    X509_STORE_CTX *sctx;
     STACK_OF(X509) *certs;
     int found = 0;
 
@@ -146,26 +149,21 @@ static int find_in_shared_store(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
      * own never pays for it. */
     if (src->defer_to_own && has_own_anchors(own, atomic_load(&src->store)))
         return 0;
-    if ((shared = source_store(src)) == NULL)
+    if ((shared = source_store(src)) == NULL || (certs = cached_certs(shared, name)) == NULL)
         return 0;
-    if ((found = copy_cached(shared, own, name, ret)) >= 0)
-        return found;
-    found = 0;
-    if ((sctx = X509_STORE_CTX_new()) == NULL)
-        return 0;
-    if (X509_STORE_CTX_init(sctx, shared, NULL, NULL)) {
-        ERR_set_mark();
-        certs = X509_STORE_CTX_get1_certs(sctx, (X509_NAME *)name);
-        ERR_pop_to_mark();
-        for (int i = 0; i < sk_X509_num(certs); i++) {
-            X509 *cert = sk_X509_value(certs, i);
-
-            if (X509_STORE_add_cert(own, cert) && !found)
-                found = X509_OBJECT_set1_X509(ret, cert);
-        }
-        sk_X509_pop_free(certs, X509_free);
+    if (sk_X509_num(certs) == 0) {
+        sk_X509_free(certs);
+        certs = looked_up_certs(shared, name);
     }
-    X509_STORE_CTX_free(sctx);
+    /* The own store is locked only now, with the shared one released:
+     * has_own_anchors() takes them in the other order. */
+    for (int i = 0; i < sk_X509_num(certs); i++) {
+        X509 *cert = sk_X509_value(certs, i);
+
+        if (X509_STORE_add_cert(own, cert) && !found)
+            found = X509_OBJECT_set1_X509(ret, cert);
+    }
+    sk_X509_pop_free(certs, X509_free);
     return found;
 }
 
