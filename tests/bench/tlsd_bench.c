@@ -24,6 +24,7 @@
 #include <openssl/ssl.h>
 
 #include "tlsdefaults.h"
+#include "python_parity.h"
 #include "test_certs.h"
 #include "test_config.h"
 #include "test_handshake.h"
@@ -69,8 +70,7 @@ static SSL_CTX *client_with_own_cipher_list(void)
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
 
     if (ctx != NULL)
-        SSL_CTX_set_cipher_list(ctx, "@SECLEVEL=2:ECDH+AESGCM:ECDH+CHACHA20:ECDH+AES:DHE+AES:"
-                                     "!aNULL:!eNULL:!aDSS:!SHA1:!AESCCM");
+        SSL_CTX_set_cipher_list(ctx, PYTHON_CIPHER_STRING);
     return ctx;
 }
 
@@ -136,32 +136,55 @@ static double heap_per_context(ctx_maker make, int n)
 
 static const char *module_cnf;
 
+static int module_loaded;
+
 static void module_load(void)
 {
     if (CONF_modules_load_file(module_cnf, NULL, 0) != 1) {
         ERR_print_errors_fp(stderr);
         exit(1);
     }
+    module_loaded = 1;
 }
 
 static void module_unload(void)
 {
     CONF_modules_unload(0);
+    module_loaded = 0;
 }
 
-/* Medians of interleaved rounds: a without, then b with the module. */
-static void ab_contexts(ctx_maker make, int n, double *without, double *with)
+/* One side of a comparison: a measure of n operations, with the module
+ * loaded meanwhile or not. */
+typedef struct {
+    double (*measure)(ctx_maker make, int n);
+    ctx_maker make;
+    int with_module;
+} side;
+
+static double measure_side(const side *s, int n)
 {
-    double a[ROUNDS], b[ROUNDS];
+    double v;
+
+    if (s->with_module)
+        module_load();
+    v = s->measure(s->make, n);
+    if (s->with_module)
+        module_unload();
+    return v;
+}
+
+/* Medians of ROUNDS interleaved rounds (a, b, a, b...), so that drift on
+ * the machine hits both sides alike. */
+static void interleaved(side a, side b, int n, double *median_a, double *median_b)
+{
+    double x[ROUNDS], y[ROUNDS];
 
     for (int r = 0; r < ROUNDS; r++) {
-        a[r] = time_contexts(make, n);
-        module_load();
-        b[r] = time_contexts(make, n);
-        module_unload();
+        x[r] = measure_side(&a, n);
+        y[r] = measure_side(&b, n);
     }
-    *without = median(a, ROUNDS);
-    *with = median(b, ROUNDS);
+    *median_a = median(x, ROUNDS);
+    *median_b = median(y, ROUNDS);
 }
 
 static void report(const char *what, const char *a_name, double a, const char *b_name,
@@ -173,15 +196,14 @@ static void report(const char *what, const char *a_name, double a, const char *b
 
 /* --- 5. handshakes ------------------------------------------------------- */
 
-static double handshakes_per_second(int with_module, int n)
+static double handshakes_per_second(ctx_maker unused, int n)
 {
     SSL_CTX *client, *server;
     tlsd_test_result r;
     double start;
-    int ok = 0;
+    int ok = 0, with_module = module_loaded;
 
-    if (with_module)
-        module_load();
+    (void)unused;
     /* Without the module the client does by hand what the module gives a
      * careless one: verification, the system store (here the test root,
      * SSL_CERT_FILE), the name. */
@@ -199,40 +221,39 @@ static double handshakes_per_second(int with_module, int n)
         fprintf(stderr, "  (%d of %d handshakes failed: %s)\n", n - ok, n, tlsd_test_result_str(&r));
     SSL_CTX_free(client);
     SSL_CTX_free(server);
-    if (with_module)
-        module_unload();
     return n / start;
 }
 
 /* --- 6. threads ---------------------------------------------------------- */
 
 typedef struct {
+    ctx_maker make;
     int n;
-    double seconds;
 } thread_job;
 
 static void *make_contexts(void *arg)
 {
     thread_job *j = arg;
 
-    j->seconds = time_contexts(bare_client, j->n) * j->n;
+    time_contexts(j->make, j->n);
     return NULL;
 }
 
-static double contexts_per_second(int threads, int n)
+static double contexts_per_second(int threads, ctx_maker make, int n)
 {
     pthread_t t[2];
-    thread_job jobs[2];
+    thread_job job = {make, n};
     double start = now();
 
-    for (int i = 0; i < threads; i++) {
-        jobs[i].n = n;
-        pthread_create(&t[i], NULL, make_contexts, &jobs[i]);
-    }
+    for (int i = 0; i < threads; i++)
+        pthread_create(&t[i], NULL, make_contexts, &job);
     for (int i = 0; i < threads; i++)
         pthread_join(t[i], NULL);
     return threads * n / (now() - start);
 }
+
+static double one_thread(ctx_maker make, int n) { return contexts_per_second(1, make, n); }
+static double two_threads(ctx_maker make, int n) { return contexts_per_second(2, make, n); }
 
 /* --- 3. Python ----------------------------------------------------------- */
 
@@ -302,35 +323,19 @@ int main(int argc, char **argv)
     time_contexts(helper_client, 50);
 
     printf("1. SSL_CTX_new with the module loaded vs without (per context)\n");
-    ab_contexts(bare_client, n, &a, &b);
+    interleaved((side){time_contexts, bare_client, 0}, (side){time_contexts, bare_client, 1}, n, &a, &b);
     report("TLS_client_method", "without", a, "with", b, "us", 1e6, "<= 1.05");
-    ab_contexts(bare_server, n, &a, &b);
+    interleaved((side){time_contexts, bare_server, 0}, (side){time_contexts, bare_server, 1}, n, &a, &b);
     report("TLS_server_method", "without", a, "with", b, "us", 1e6, "<= 1.05");
-    {
-        double x[ROUNDS], y[ROUNDS];
-
-        for (int r = 0; r < ROUNDS; r++) {
-            x[r] = time_contexts(client_with_own_cipher_list, n);
-            module_load();
-            y[r] = time_contexts(bare_client, n);
-            module_unload();
-        }
-        report("vs a program setting the cipher list itself", "itself", median(x, ROUNDS),
-               "module", median(y, ROUNDS), "us", 1e6, "the floor: OpenSSL's parse");
-    }
+    interleaved((side){time_contexts, client_with_own_cipher_list, 0},
+                (side){time_contexts, bare_client, 1}, n, &a, &b);
+    report("vs a program setting the cipher list itself", "itself", a, "module", b, "us", 1e6,
+           "the floor: OpenSSL's parse");
 
     printf("\n2. tlsd_create_default_context(SERVER_AUTH), system store, vs bare SSL_CTX_new\n");
-    {
-        double x[ROUNDS], y[ROUNDS];
-
-        for (int r = 0; r < ROUNDS; r++) {
-            x[r] = time_contexts(bare_client, n);
-            y[r] = time_contexts(helper_client, n);
-        }
-        bare_s = median(x, ROUNDS);
-        helper_s = median(y, ROUNDS);
-        report("per context", "bare", bare_s, "helper", helper_s, "us", 1e6, "<= 1.10");
-    }
+    interleaved((side){time_contexts, bare_client, 0}, (side){time_contexts, helper_client, 0}, n,
+                &bare_s, &helper_s);
+    report("per context", "bare", bare_s, "helper", helper_s, "us", 1e6, "<= 1.10");
 
     printf("\n4. memory per additional context (heap bytes, %d contexts held)\n", mem_n);
     {
@@ -372,32 +377,16 @@ int main(int argc, char **argv)
 
     printf("\n5. full handshakes per second (memory BIOs, TLS 1.3, RSA-2048 leaf)\n");
     {
-        double x[ROUNDS], y[ROUNDS];
-
-        for (int r = 0; r < ROUNDS; r++) {
-            x[r] = handshakes_per_second(0, hs_n / ROUNDS + 1);
-            y[r] = handshakes_per_second(1, hs_n / ROUNDS + 1);
-        }
-        a = median(x, ROUNDS);
-        b = median(y, ROUNDS);
+        interleaved((side){handshakes_per_second, NULL, 0}, (side){handshakes_per_second, NULL, 1},
+                    hs_n / ROUNDS + 1, &a, &b);
         printf("  %-44s without %9.1f /s   with %9.1f /s   ratio %6.3f   (target >= 0.97)\n",
                "hostname check, strict flags, shared store", a, b, b / a);
     }
 
     printf("\n6. contexts per second from 1 and 2 threads (SSL_CTX_new(TLS_client_method))\n");
     for (int with = 0; with <= 1; with++) {
-        double x[ROUNDS], y[ROUNDS];
-
-        if (with)
-            module_load();
-        for (int r = 0; r < ROUNDS; r++) {
-            x[r] = contexts_per_second(1, n / 2);
-            y[r] = contexts_per_second(2, n / 2);
-        }
-        a = median(x, ROUNDS);
-        b = median(y, ROUNDS);
-        if (with)
-            module_unload();
+        interleaved((side){one_thread, bare_client, with}, (side){two_threads, bare_client, with},
+                    n / 2, &a, &b);
         printf("  %-44s 1 thread %9.0f /s   2 threads %9.0f /s   scaling %5.2f   (target > 1)\n",
                with ? "module loaded" : "without the module (OpenSSL alone)", a, b, b / a);
     }
