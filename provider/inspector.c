@@ -121,10 +121,9 @@ static void origin_of(const inspection *in, const char *policy_key,
                       const char *ssl_conf_key, char *buf, size_t cap)
 {
     /* Keys of the module alone are off unless set: no OpenSSL default. */
-    const char *fallback = ssl_conf_key != NULL || policy_key == NULL
-                               || strcmp(policy_key, "VerifyFlags") == 0
-                               || strcmp(policy_key, "HostFlags") == 0
-                               ? "OpenSSL default" : "not set: off";
+    const char *fallback = ssl_conf_key == NULL && policy_key != NULL
+                                   && tlsd_policy_unset_value(policy_key) != NULL
+                               ? "not set: off" : "OpenSSL default";
     const char *policy_origin = in->policy != NULL && policy_key != NULL
                                     ? tlsd_policy_origin(in->policy, policy_key) : NULL;
 
@@ -135,11 +134,14 @@ static void origin_of(const inspection *in, const char *policy_key,
         snprintf(buf, cap, "%s", policy_origin != NULL ? policy_origin : fallback);
 }
 
-static const char *policy_or(const inspection *in, const char *key, const char *fallback)
+/* The policy's value of key; unset: the module's "off" value, or "default". */
+static const char *policy_value(const inspection *in, const char *key)
 {
     const char *v = in->policy != NULL ? tlsd_policy_value(in->policy, key) : NULL;
 
-    return v != NULL ? v : fallback;
+    if (v == NULL)
+        v = tlsd_policy_unset_value(key);
+    return v != NULL ? v : "default";
 }
 
 static row *add(row *rows, int *n, const char *name)
@@ -158,18 +160,18 @@ static void conf_row(const inspection *in, row *rows, int *n, const char *name,
     row *r = add(rows, n, name);
     const char *sd = section_value(in->cnf, in->system_default, name);
 
-    snprintf(r->value, sizeof(r->value), "%s", value != NULL ? value : sd != NULL ? sd : policy_or(in, name, "default"));
+    snprintf(r->value, sizeof(r->value), "%s", value != NULL ? value : sd != NULL ? sd : policy_value(in, name));
     origin_of(in, name, name, r->origin, sizeof(r->origin));
 }
 
-/* A key of the module that servers are not given. */
+/* A key of the module alone; client_only: servers are not given it. */
 static void guard_row(const inspection *in, row *rows, int *n, const char *name,
-                      int server, const char *value)
+                      int client_only, int server, const char *value)
 {
     row *r = add(rows, n, name);
 
-    if (server) {
-        snprintf(r->value, sizeof(r->value), "%s", strcmp(name, "TrustStore") == 0 ? "none" : "no");
+    if (client_only && server) {
+        snprintf(r->value, sizeof(r->value), "%s", tlsd_policy_unset_value(name));
         snprintf(r->origin, sizeof(r->origin), "not applied to servers");
         return;
     }
@@ -187,7 +189,7 @@ static const char *verify_mode_name(int mode)
 static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *rows)
 {
     X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
-    const char *store = policy_or(in, "TrustStore", "none");
+    const char *store = policy_value(in, "TrustStore");
     char text[4096];
     row *r;
     int n = 0;
@@ -222,14 +224,10 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
     } else {
         snprintf(text, sizeof(text), "%s", store);
     }
-    guard_row(in, rows, &n, "TrustStore", server, text);
-    guard_row(in, rows, &n, "HostnameCheck", server, policy_or(in, "HostnameCheck", "no"));
-    r = add(rows, &n, "Enforce");
-    snprintf(r->value, sizeof(r->value), "%s", policy_or(in, "Enforce", "no"));
-    origin_of(in, "Enforce", NULL, r->origin, sizeof(r->origin));
-    r = add(rows, &n, "KeyLog");
-    snprintf(r->value, sizeof(r->value), "%s", policy_or(in, "KeyLog", "no"));
-    origin_of(in, "KeyLog", NULL, r->origin, sizeof(r->origin));
+    guard_row(in, rows, &n, "TrustStore", 1, server, text);
+    guard_row(in, rows, &n, "HostnameCheck", 1, server, policy_value(in, "HostnameCheck"));
+    guard_row(in, rows, &n, "Enforce", 0, server, policy_value(in, "Enforce"));
+    guard_row(in, rows, &n, "KeyLog", 0, server, policy_value(in, "KeyLog"));
     return n;
 }
 

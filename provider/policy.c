@@ -450,6 +450,16 @@ const char *tlsd_policy_origin(const tlsd_policy *p, const char *key)
     return st != NULL ? st->origin : NULL;
 }
 
+const char *tlsd_policy_unset_value(const char *key)
+{
+    enum key_id id;
+    const key_def *def = find_key(key, &id);
+
+    if (def == NULL || (def->kind != KEY_CHOICE && def->kind != KEY_TRUST))
+        return NULL;
+    return def->kind == KEY_TRUST ? "none" : "no";
+}
+
 void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out)
 {
     const char *store = p->s[K_TRUST_STORE].set ? p->s[K_TRUST_STORE].value : NULL;
@@ -657,7 +667,7 @@ int tlsd_policy_describe(const tlsd_policy *p, BIO *out)
     BIO_printf(out, "Mode: %s (%s)\n", text, origin_or_default(&p->s[K_MODE]));
     for (int i = K_VERIFY_PEER; i <= K_KEY_LOG; i++)
         BIO_printf(out, "%s: %s (%s)\n", keys[i].name,
-                   p->s[i].set ? p->s[i].value : i == K_TRUST_STORE ? "none" : "no",
+                   p->s[i].set ? p->s[i].value : tlsd_policy_unset_value(keys[i].name),
                    origin_or_default(&p->s[i]));
     SSL_CTX_free(ctx);
     return 1;

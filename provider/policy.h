@@ -60,6 +60,11 @@ SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method);
 const char *tlsd_policy_value(const tlsd_policy *p, const char *key);
 const char *tlsd_policy_origin(const tlsd_policy *p, const char *key);
 
+/* For a key of the module alone (VerifyPeer, TrustStore, HostnameCheck,
+ * Enforce, KeyLog): what it means when no policy sets it ("no", "none").
+ * NULL for keys that OpenSSL has a default for. */
+const char *tlsd_policy_unset_value(const char *key);
+
 const char *tlsd_policy_profile(const tlsd_policy *p);
 
 /* Readers of a context's effective settings, shared by describe() and the
