@@ -7,7 +7,7 @@
  *
  * Exit status: 0 the module is loaded and its section is valid; 1 the
  * configuration is broken (TLS is refused, or OpenSSL cannot load it);
- * 2 the configuration does not load the module. */
+ * 2 the configuration does not load the module; 64 bad usage. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
