@@ -153,14 +153,23 @@ static void test_verify_peer_good_server_and_servers_untouched(void)
     /* Servers are never made to ask for client certificates. */
     load(on);
     client = careless(TLS_client_method(), ROOT);
+    /* A generic context serving, as TLS_method() servers do. */
     generic = careless(TLS_method(), NULL);
+    CU_ASSERT_FATAL(SSL_CTX_use_certificate_chain_file(generic, GOOD_CHAIN) == 1);
+    CU_ASSERT_FATAL(SSL_CTX_use_PrivateKey_file(generic, tlsd_test_cert_path("leaf-key.pem"),
+                                                SSL_FILETYPE_PEM) == 1);
     srv = server(GOOD_CHAIN);
     CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(client), SSL_VERIFY_PEER);
     CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(srv), SSL_VERIFY_NONE);
     CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(generic), SSL_VERIFY_NONE);
     CU_ASSERT(tlsd_test_handshake(client, srv, "localhost", NULL, &r));
-    /* A generic context on the server side of a handshake: no request. */
-    CU_ASSERT(tlsd_test_handshake(client, generic, "localhost", NULL, &r) == 0);
+    /* The client has no certificate: a server that asked for one would
+     * refuse it, as the control shows. */
+    CU_ASSERT(tlsd_test_handshake(client, generic, "localhost", NULL, &r));
+    SSL_CTX_set_verify(generic, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    SSL_CTX_set_verify(srv, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+    CU_ASSERT_FALSE(tlsd_test_handshake(client, generic, "localhost", NULL, &r));
+    CU_ASSERT_FALSE(tlsd_test_handshake(client, srv, "localhost", NULL, &r));
     unload();
     SSL_CTX_free(client);
     SSL_CTX_free(generic);
