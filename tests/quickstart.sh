@@ -27,7 +27,11 @@ case "${1:-test}" in
         # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
         cmake --preset asan
         cmake --build --preset asan -j "$(nproc)"
-        ctest --preset asan -j "$(nproc)"
+        # One rerun, here only: gcc 12's LeakSanitizer now and then crashes
+        # in its own tracer at exit after every test passed ("Tracer caught
+        # signal 11"; about 2 in 100 runs under load). A real failure fails
+        # twice.
+        ctest --preset asan -j "$(nproc)" --repeat until-pass:2
         ;;
     demo) tests/demo.sh build ;;
     *) echo "usage: $0 demo|test" >&2; exit 2 ;;
