@@ -281,11 +281,12 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
     if (!CRYPTO_set_ex_data(ad, idx, g))
         return 0;
     atomic_fetch_add(&g->refs, 1);
-    if (g->refusing || g->enforce) {
-        atomic_store(&openssl_security_cb, SSL_CTX_get_security_callback(ctx));
-        SSL_CTX_set_security_callback(ctx, guarded_security);
-        SSL_CTX_set0_security_ex_data(ctx, g);
-    }
+    /* Installed on every context, even when it only hands over to
+     * OpenSSL's: a fresh context's security callback is how the inspector
+     * (and an administrator with a debugger) sees that the module ran. */
+    atomic_store(&openssl_security_cb, SSL_CTX_get_security_callback(ctx));
+    SSL_CTX_set_security_callback(ctx, guarded_security);
+    SSL_CTX_set0_security_ex_data(ctx, g);
     if (g->refusing)
         return 1;
     if (client || generic) {
