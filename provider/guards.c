@@ -13,6 +13,8 @@
 #include "debug.h"
 #include "errors.h"
 #include "keylog.h"
+#include "method_role.h"
+#include "server_name.h"
 #include "trust_store.h"
 
 struct tlsd_guard {
@@ -79,7 +81,7 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
         if (g->enforce)
             ok = collect_cipher_ids(g, p);
         if (ok && keys.trust_store != NULL)
-            ok = (g->trust = tlsd_trust_source_get(keys.trust_store, 1)) != NULL;
+            ok = (g->trust = tlsd_trust_source_get(keys.trust_store)) != NULL;
     }
     if (!ok)
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
@@ -125,15 +127,7 @@ void tlsd_guard_free(tlsd_guard *g)
 
 const char *tlsd_guard_ctx_kind(const SSL_CTX *ctx)
 {
-    const SSL_METHOD *m = SSL_CTX_get_ssl_method(ctx);
-
-    if (m == TLS_client_method() || m == DTLS_client_method())
-        return "client";
-    if (m == TLS_server_method() || m == DTLS_server_method())
-        return "server";
-    if (m == TLS_method() || m == DTLS_method())
-        return "generic";
-    return "other";
+    return tlsd_role_name(tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).role);
 }
 
 /* DTLS numbers its versions downwards from 0xFEFF; a TLS floor of 1.2 or
@@ -178,51 +172,59 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
     return atomic_load(&openssl_security_cb)(s, ctx, op, bits, nid, other, ex);
 }
 
-/* The verify callback the module gives generic contexts. It changes
- * nothing, but an application that chooses a verify mode replaces it:
- * while it is there, the mode is OpenSSL's default, not a choice. */
-static int unchosen_verify(int ok, X509_STORE_CTX *sctx)
-{
-    (void)sctx;
-    return ok;
-}
+/* The verify mode the module gives a generic context (TLS_method()), which
+ * may serve or connect. SSL_VERIFY_CLIENT_ONCE alone asks no client for a
+ * certificate (servers request one only with SSL_VERIFY_PEER), while a
+ * client treats any mode but SSL_VERIFY_NONE as "verify". And any choice
+ * the program makes overwrites it, even SSL_VERIFY_NONE with the callback
+ * it read back (CPython's way), so its presence means "not chosen". */
+#define UNCHOSEN_VERIFY_MODE SSL_VERIFY_CLIENT_ONCE
 
-/* Checks the SNI name when the application set no host, IP or email of
- * its own. *unnamed: it set no SNI either. 0 when out of memory. */
-static int check_sni_name(X509_STORE_CTX *sctx, const SSL *ssl, int *unnamed)
+/* What HostnameCheck found to check the certificate against. */
+enum sni_check {
+    NAME_OF_PROGRAM, /* the program set a host, IP or email of its own */
+    NAME_FROM_SNI,   /* the SNI name, now expected by the verification */
+    NAME_NONE,       /* no SNI either */
+    NAME_REFUSED     /* an SNI name no certificate may match */
+};
+
+/* Makes the verification expect the SNI name when the program set no
+ * host, IP or email of its own, by the library's name rules. */
+static enum sni_check expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
+                                      const char **why)
 {
     X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(sctx);
-    const char *name;
-    char *ip;
-    int ok;
+    const char *sni;
+    char *ip, *name;
 
-    *unnamed = 0;
     if (X509_VERIFY_PARAM_get0_host(param, 0) != NULL || X509_VERIFY_PARAM_get0_email(param) != NULL)
-        return 1;
+        return NAME_OF_PROGRAM;
     /* get1_ip_asc() raises an error when there is no IP: not ours to show. */
     ERR_set_mark();
     ip = X509_VERIFY_PARAM_get1_ip_asc(param);
     ERR_pop_to_mark();
     if (ip != NULL) {
         OPENSSL_free(ip);
-        return 1;
+        return NAME_OF_PROGRAM;
     }
-    name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-    if (name == NULL || *name == '\0') {
-        *unnamed = 1;
-        return 1;
-    }
-    /* An IP literal sent as SNI (RFC 6066 forbids it) is still checked,
-     * as the address it is. */
+    sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    if (sni == NULL || *sni == '\0')
+        return NAME_NONE;
+    /* A leading dot would read as "any subdomain of"; an IP literal sent
+     * as SNI (RFC 6066 forbids it) is checked as the address it is. */
+    if ((*why = tlsd_server_name_normalize(sni, strlen(sni), &name)) != NULL)
+        return NAME_REFUSED;
     ERR_set_mark();
-    ok = X509_VERIFY_PARAM_set1_ip_asc(param, name) || X509_VERIFY_PARAM_set1_host(param, name, 0);
+    if (!tlsd_server_name_expect(param, name))
+        *why = "refused by OpenSSL's host name rules";
     ERR_pop_to_mark();
-    return ok;
+    OPENSSL_free(name);
+    return *why == NULL ? NAME_FROM_SNI : NAME_REFUSED;
 }
 
-/* HostnameCheck = require and no name to check: a failure of the leaf, put
- * through the application's verify callback like any other. */
-static int refuse_unnamed(X509_STORE_CTX *sctx, const SSL *ssl)
+/* A host name failure of the leaf found by HostnameCheck itself, put
+ * through the program's verify callback like any other failure. */
+static int fail_host_name(X509_STORE_CTX *sctx, const SSL *ssl, int reason, const char *detail)
 {
     X509_STORE_CTX_verify_cb cb = X509_STORE_CTX_get_verify_cb(sctx);
     int ok;
@@ -232,8 +234,7 @@ static int refuse_unnamed(X509_STORE_CTX *sctx, const SSL *ssl)
     X509_STORE_CTX_set_error(sctx, X509_V_ERR_HOSTNAME_MISMATCH);
     ok = cb != NULL ? cb(0, sctx) : 0;
     if (!ok && SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE)
-        TLSD_RAISE(TLSD_R_NO_SERVER_NAME,
-                   "HostnameCheck=require: the client set neither SNI nor a host to check");
+        TLSD_RAISE(reason, "%s", detail);
     return ok;
 }
 
@@ -242,20 +243,30 @@ static int guarded_verify(X509_STORE_CTX *sctx, void *arg)
 {
     const tlsd_guard *g = arg;
     SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
-    int unnamed = 0, ok;
+    enum sni_check name = NAME_OF_PROGRAM;
+    const char *why = NULL;
+    char detail[300];
+    int ok;
 
     if (ssl == NULL || SSL_is_server(ssl))
         return X509_verify_cert(sctx);
-    if (g->verify_peer && SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE
-        && SSL_get_verify_callback(ssl) == unchosen_verify)
-        SSL_set_verify(ssl, SSL_VERIFY_PEER, unchosen_verify);
-    if (g->hostname_check != TLSD_HOSTNAME_CHECK_OFF && !check_sni_name(sctx, ssl, &unnamed)) {
-        X509_STORE_CTX_set_error(sctx, X509_V_ERR_OUT_OF_MEM);
-        return 0;
-    }
+    /* A generic context connecting without a verify mode of its program's
+     * choosing: the client it is verifies (SSL_VERIFY_PEER, also for what
+     * OpenSSL checks only then, such as Certificate Transparency). */
+    if (g->verify_peer && SSL_get_verify_mode(ssl) == UNCHOSEN_VERIFY_MODE)
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, SSL_get_verify_callback(ssl));
+    if (g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
+        name = expect_sni_name(sctx, ssl, &why);
     ok = X509_verify_cert(sctx);
-    if (ok > 0 && unnamed && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE)
-        ok = refuse_unnamed(sctx, ssl);
+    if (ok > 0 && name == NAME_REFUSED) {
+        snprintf(detail, sizeof(detail), "HostnameCheck: SNI name '%.200s': %s",
+                 SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), why);
+        tlsd_debug("%s", detail);
+        ok = fail_host_name(sctx, ssl, TLSD_R_BAD_HOSTNAME, detail);
+    } else if (ok > 0 && name == NAME_NONE && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
+        ok = fail_host_name(sctx, ssl, TLSD_R_NO_SERVER_NAME,
+                            "HostnameCheck=require: the client set neither SNI nor a host to check");
+    }
     return ok;
 }
 
@@ -274,8 +285,8 @@ int tlsd_guard_register_hook(CRYPTO_EX_new *on_new)
 
 int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
 {
-    const char *kind = tlsd_guard_ctx_kind(ctx);
-    int client = strcmp(kind, "client") == 0, generic = strcmp(kind, "generic") == 0;
+    tlsd_role role = tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).role;
+    int client = role == TLSD_ROLE_CLIENT, generic = role == TLSD_ROLE_GENERIC;
     int ok = 1;
 
     if (!CRYPTO_set_ex_data(ad, idx, g))
@@ -291,12 +302,13 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
         return 1;
     if (client || generic) {
         if (g->verify_peer)
-            SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
-                               client ? NULL : unchosen_verify);
+            SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : UNCHOSEN_VERIFY_MODE, NULL);
         if ((g->verify_peer && generic) || g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
             SSL_CTX_set_cert_verify_callback(ctx, guarded_verify, g);
+        /* Servers never: a client certificate is checked against what the
+         * server itself trusts, never against the system's CAs. */
         if (g->trust != NULL)
-            ok &= tlsd_trust_source_attach(g->trust, ctx);
+            ok &= tlsd_trust_source_attach(g->trust, ctx, TLSD_TRUST_ANCHORLESS_CLIENTS);
     }
     if (g->keylog != NULL)
         ok &= tlsd_keylog_attach(g->keylog, ctx);

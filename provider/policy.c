@@ -12,6 +12,7 @@
 #include <openssl/x509v3.h>
 
 #include "errors.h"
+#include "method_role.h"
 #include "profiles.h"
 
 /* How a key's value combines with the value before it. */
@@ -323,6 +324,24 @@ static int set_trust_store(setting *st, const char *key, const char *value,
     return store(&st->value, strdup(value));
 }
 
+/* OpenSSL accepts a DTLS version as a bound of a TLS context and ignores
+ * it: such a value would set no floor, and Enforce would hold none. Only
+ * "None" may leave a TLS context without a bound. */
+static int sets_tls_bound(const char *name, const char *value)
+{
+    SSL_CTX *ctx = scratch_ctx_new();
+    int ok = 0;
+
+    if (ctx != NULL && conf_cmd(ctx, name, value, 0)) {
+        long bound = strcmp(name, "MinProtocol") == 0 ? SSL_CTX_get_min_proto_version(ctx)
+                                                      : SSL_CTX_get_max_proto_version(ctx);
+
+        ok = bound != 0 || strcasecmp(value, "None") == 0;
+    }
+    SSL_CTX_free(ctx);
+    return ok;
+}
+
 static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
                           const char *key, const char *value,
                           const char *origin)
@@ -331,6 +350,14 @@ static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
      * (SHOW_ERRORS) comes first on the queue, ours names key and origin. */
     if (!conf_cmd(p->scratch, def->name, value, SSL_CONF_FLAG_SHOW_ERRORS)) {
         TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=%.256s", origin, key, value);
+        return 0;
+    }
+    if ((def == &keys[K_MIN_PROTOCOL] || def == &keys[K_MAX_PROTOCOL])
+        && !sets_tls_bound(def->name, value)) {
+        TLSD_RAISE(TLSD_R_BAD_VALUE,
+                   "%.128s: key=%.128s value=%.256s: sets no bound on TLS contexts "
+                   "(DTLS contexts get the DTLS bound that matches a TLS version: "
+                   "TLSv1.2 means DTLSv1.2)", origin, key, value);
         return 0;
     }
     if (def->kind == KEY_EDIT_LIST && st->value != NULL)
@@ -482,14 +509,6 @@ SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method)
     return ctx;
 }
 
-static int is_dtls(const SSL_CTX *ctx)
-{
-    const SSL_METHOD *m = SSL_CTX_get_ssl_method(ctx);
-
-    return m == DTLS_method() || m == DTLS_client_method()
-           || m == DTLS_server_method();
-}
-
 /* DTLS has no 1.3 in OpenSSL 3.x and numbers its versions apart, so a TLS
  * bound maps to the nearest DTLS bound that is not weaker. */
 static int dtls_bound(int tls_version)
@@ -499,14 +518,15 @@ static int dtls_bound(int tls_version)
     return tls_version >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION;
 }
 
-/* The bounds a policy sets, read back from a context it was applied to. */
-static void applied_bounds(const tlsd_policy *p, int *min, int *max)
+/* The bounds a policy sets, read back from a context it was applied to.
+ * 0 when that context cannot be made: no floor is ever assumed. */
+static int applied_bounds(const tlsd_policy *p, int *min, int *max)
 {
     SSL_CTX *ctx = scratch_ctx_new();
 
     *min = *max = 0;
     if (ctx == NULL)
-        return;
+        return 0;
     if (p->s[K_MIN_PROTOCOL].value != NULL)
         conf_cmd(ctx, "MinProtocol", p->s[K_MIN_PROTOCOL].value, 0);
     if (p->s[K_MAX_PROTOCOL].value != NULL)
@@ -514,11 +534,12 @@ static void applied_bounds(const tlsd_policy *p, int *min, int *max)
     *min = (int)SSL_CTX_get_min_proto_version(ctx);
     *max = (int)SSL_CTX_get_max_proto_version(ctx);
     SSL_CTX_free(ctx);
+    return 1;
 }
 
 static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx)
 {
-    int ok = 1, dtls = is_dtls(ctx);
+    int ok = 1, dtls = tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).dtls;
     X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
 
     for (int i = 0; i < K_COUNT; i++) {
@@ -570,7 +591,10 @@ int tlsd_policy_finish(tlsd_policy *p)
 {
     int min, max, ok = 1;
 
-    applied_bounds(p, &min, &max);
+    if (!applied_bounds(p, &min, &max)) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "computing the protocol bounds");
+        ok = 0;
+    }
     p->min_version = min;
     p->max_version = max;
     if (min != 0 && max != 0 && max < min) {

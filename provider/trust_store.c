@@ -1,6 +1,8 @@
-/* Shared trust stores, consulted by each context through a lookup method:
- * no context re-reads the bundle, and what an application adds to one
- * context's store never reaches another. */
+/* Shared trust stores, consulted by each context's verifications through
+ * its store's issuer and certificate lookups: no context re-reads the
+ * bundle, nothing is copied into a context's own store (what is there is
+ * the program's), and what a program adds to one context never reaches
+ * another. */
 #include "trust_store.h"
 
 #include <pthread.h>
@@ -15,17 +17,26 @@
 #include "errors.h"
 #include "tlsdefaults.h"
 
+/* A source as one use of it: what a context's store points to. */
+typedef struct {
+    const tlsd_trust_source *src;
+    tlsd_trust_use use;
+} binding;
+
 struct tlsd_trust_source {
     char *source; /* "system" or an absolute path */
-    int defer_to_own;
     pthread_once_t once;
     _Atomic(X509_STORE *) store; /* read by the first lookup that needs it */
+    binding uses[2];             /* indexed by tlsd_trust_use */
     struct tlsd_trust_source *next;
 };
 
 static pthread_mutex_t sources_lock = PTHREAD_MUTEX_INITIALIZER;
 static tlsd_trust_source *sources;
-static _Atomic(X509_LOOKUP_METHOD *) lookup_method;
+
+/* The X509_STORE ex_data index holding a context store's binding. */
+static int store_index = -1;
+static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
 /* pthread_once() takes no argument: the source being read is handed over
  * in a thread-local. */
@@ -52,156 +63,118 @@ static void load_source(void)
     atomic_store(&src->store, store);
 }
 
-static X509_STORE *source_store(tlsd_trust_source *src)
+static X509_STORE *source_store(const tlsd_trust_source *src)
 {
-    loading = src;
-    pthread_once(&src->once, load_source);
+    loading = (tlsd_trust_source *)src;
+    pthread_once(&loading->once, load_source);
     return atomic_load(&src->store);
 }
 
-/* True when own holds a certificate that the shared store does not: the
- * application chose its anchors, and the shared store must not widen them.
- * (Certificates copied in by the lookup below are in the shared store.) */
-static int has_own_anchors(X509_STORE *own, X509_STORE *shared)
+/* True when the store holds a certificate: the program chose anchors (the
+ * module never puts any there), and they are never widened. */
+static int holds_certificates(X509_STORE *store)
 {
     STACK_OF(X509_OBJECT) *objs;
-    int own_anchor = 0;
-
-    if (!X509_STORE_lock(own))
-        return 1;
-    objs = X509_STORE_get0_objects(own);
-    for (int i = 0; i < sk_X509_OBJECT_num(objs) && !own_anchor; i++) {
-        X509_OBJECT *obj = sk_X509_OBJECT_value(objs, i);
-
-        if (X509_OBJECT_get_type(obj) != X509_LU_X509)
-            continue;
-        /* Not read yet: nothing can have been copied from it. */
-        if (shared == NULL || !X509_STORE_lock(shared)) {
-            own_anchor = 1;
-            break;
-        }
-        own_anchor = X509_OBJECT_retrieve_match(X509_STORE_get0_objects(shared), obj) == NULL;
-        X509_STORE_unlock(shared);
-    }
-    X509_STORE_unlock(own);
-    return own_anchor;
-}
-
-/* The certificates with this subject in the shared store's cache, taken
- * without allocating a verification context: a bundle file is all there.
- * NULL on error. */
-static STACK_OF(X509) *cached_certs(X509_STORE *shared, const X509_NAME *name)
-{
-    STACK_OF(X509) *certs = sk_X509_new_null();
-    STACK_OF(X509_OBJECT) *objs;
-    int idx;
-
-    if (certs == NULL || !X509_STORE_lock(shared)) {
-        sk_X509_free(certs);
-        return NULL;
-    }
-    objs = X509_STORE_get0_objects(shared);
-    idx = X509_OBJECT_idx_by_subject(objs, X509_LU_X509, name);
-    for (int i = idx; i >= 0 && i < sk_X509_OBJECT_num(objs); i++) {
-        X509 *cert = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
-
-        if (cert == NULL || X509_NAME_cmp(X509_get_subject_name(cert), name) != 0)
-            break;
-        if (X509_up_ref(cert) && !sk_X509_push(certs, cert))
-            X509_free(cert);
-    }
-    X509_STORE_unlock(shared);
-    return certs;
-}
-
-/* The same through the shared store's own lookups (its hashed directory),
- * for a subject that is not cached. NULL when there is none. */
-static STACK_OF(X509) *looked_up_certs(X509_STORE *shared, const X509_NAME *name)
-{
-    X509_STORE_CTX *sctx = X509_STORE_CTX_new();
-    STACK_OF(X509) *certs = NULL;
-
-    if (sctx != NULL && X509_STORE_CTX_init(sctx, shared, NULL, NULL)) {
-        ERR_set_mark();
-        certs = X509_STORE_CTX_get1_certs(sctx, (X509_NAME *)name);
-        ERR_pop_to_mark();
-    }
-    X509_STORE_CTX_free(sctx);
-    return certs;
-}
-
-/* Finds the certificates with this subject in the shared store and adds
- * them to the asking context's store, as OpenSSL's hashed-directory lookup
- * does, so that chain building (and the partial-chain check, which looks
- * in the store's cache) sees them like any other anchor. */
-static int find_in_shared_store(X509_LOOKUP *lookup, X509_LOOKUP_TYPE type,
-                                const X509_NAME *name, X509_OBJECT *ret)
-{
-    tlsd_trust_source *src = X509_LOOKUP_get_method_data(lookup);
-    X509_STORE *own = X509_LOOKUP_get_store(lookup);
-    X509_STORE *shared;
-    STACK_OF(X509) *certs;
     int found = 0;
 
-    if (type != X509_LU_X509 || src == NULL)
-        return 0;
-    /* Decided before the bundle is read: a program with anchors of its
-     * own never pays for it. */
-    if (src->defer_to_own && has_own_anchors(own, atomic_load(&src->store)))
-        return 0;
-    if ((shared = source_store(src)) == NULL || (certs = cached_certs(shared, name)) == NULL)
-        return 0;
-    if (sk_X509_num(certs) == 0) {
-        sk_X509_free(certs);
-        certs = looked_up_certs(shared, name);
-    }
-    /* The own store is locked only now, with the shared one released:
-     * has_own_anchors() takes them in the other order. */
-    for (int i = 0; i < sk_X509_num(certs); i++) {
-        X509 *cert = sk_X509_value(certs, i);
-
-        if (X509_STORE_add_cert(own, cert) && !found)
-            found = X509_OBJECT_set1_X509(ret, cert);
-    }
-    sk_X509_pop_free(certs, X509_free);
+    if (!X509_STORE_lock(store))
+        return 1;
+    objs = X509_STORE_get0_objects(store);
+    for (int i = 0; i < sk_X509_OBJECT_num(objs) && !found; i++)
+        found = X509_OBJECT_get_type(sk_X509_OBJECT_value(objs, i)) == X509_LU_X509;
+    X509_STORE_unlock(store);
     return found;
 }
 
-/* One method for the process, made on first use and never freed: every
- * context's lookup points to it. */
-static X509_LOOKUP_METHOD *get_lookup_method(void)
+/* The source this verification may consult, or NULL. */
+static const tlsd_trust_source *source_for(X509_STORE_CTX *sctx)
 {
-    X509_LOOKUP_METHOD *method = atomic_load(&lookup_method), *expected = NULL;
+    X509_STORE *own = X509_STORE_CTX_get0_store(sctx);
+    const binding *b = own != NULL ? X509_STORE_get_ex_data(own, store_index) : NULL;
+    SSL *ssl;
 
-    if (method != NULL)
-        return method;
-    method = X509_LOOKUP_meth_new("tlsdefaults shared trust store");
-    if (method == NULL || !X509_LOOKUP_meth_set_get_by_subject(method, find_in_shared_store)) {
-        X509_LOOKUP_meth_free(method);
+    if (b == NULL)
         return NULL;
-    }
-    if (!atomic_compare_exchange_strong(&lookup_method, &expected, method)) {
-        X509_LOOKUP_meth_free(method);
-        method = expected;
-    }
-    return method;
+    if (b->use == TLSD_TRUST_ALWAYS)
+        return b->src;
+    ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+    if (ssl == NULL || SSL_is_server(ssl) || holds_certificates(own))
+        return NULL;
+    return b->src;
 }
 
-const tlsd_trust_source *tlsd_trust_source_get(const char *source, int defer_to_own)
+/* A verification context on the shared store, to ask it with OpenSSL's own
+ * lookups (its cache, then its hashed directory). */
+static X509_STORE_CTX *shared_ctx(const tlsd_trust_source *src, X509_STORE_CTX *asking)
+{
+    X509_STORE *shared = source_store(src);
+    X509_STORE_CTX *sctx = shared != NULL ? X509_STORE_CTX_new() : NULL;
+
+    if (sctx == NULL || !X509_STORE_CTX_init(sctx, shared, X509_STORE_CTX_get0_cert(asking), NULL)) {
+        X509_STORE_CTX_free(sctx);
+        return NULL;
+    }
+    /* Same time and flags as the verification that asks. */
+    X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(sctx), X509_STORE_CTX_get0_param(asking));
+    return sctx;
+}
+
+/* The store's get_issuer: its own certificates first, then the source. */
+static int get_issuer(X509 **issuer, X509_STORE_CTX *sctx, X509 *x)
+{
+    const tlsd_trust_source *src;
+    X509_STORE_CTX *shared;
+    int ret = X509_STORE_CTX_get1_issuer(issuer, sctx, x);
+
+    if (ret != 0 || (src = source_for(sctx)) == NULL || (shared = shared_ctx(src, sctx)) == NULL)
+        return ret;
+    ERR_set_mark();
+    ret = X509_STORE_CTX_get1_issuer(issuer, shared, x);
+    ERR_pop_to_mark();
+    X509_STORE_CTX_free(shared);
+    return ret;
+}
+
+/* The store's lookup_certs (used for the partial-chain check): the same. */
+static STACK_OF(X509) *lookup_certs(X509_STORE_CTX *sctx, const X509_NAME *name)
+{
+    const tlsd_trust_source *src;
+    X509_STORE_CTX *shared;
+    STACK_OF(X509) *certs;
+
+    ERR_set_mark();
+    certs = X509_STORE_CTX_get1_certs(sctx, (X509_NAME *)name);
+    if ((certs == NULL || sk_X509_num(certs) == 0) && (src = source_for(sctx)) != NULL
+        && (shared = shared_ctx(src, sctx)) != NULL) {
+        sk_X509_pop_free(certs, X509_free);
+        certs = X509_STORE_CTX_get1_certs(shared, (X509_NAME *)name);
+        X509_STORE_CTX_free(shared);
+    }
+    ERR_pop_to_mark();
+    return certs;
+}
+
+static void register_index(void)
+{
+    store_index = X509_STORE_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+const tlsd_trust_source *tlsd_trust_source_get(const char *source)
 {
     tlsd_trust_source *src;
 
     pthread_mutex_lock(&sources_lock);
     for (src = sources; src != NULL; src = src->next)
-        if (src->defer_to_own == defer_to_own && strcmp(src->source, source) == 0)
+        if (strcmp(src->source, source) == 0)
             break;
     if (src == NULL && (src = calloc(1, sizeof(*src))) != NULL) {
         if ((src->source = strdup(source)) == NULL) {
             free(src);
             src = NULL;
         } else {
-            src->defer_to_own = defer_to_own;
             src->once = (pthread_once_t)PTHREAD_ONCE_INIT;
+            for (int use = 0; use < 2; use++)
+                src->uses[use] = (binding){src, (tlsd_trust_use)use};
             src->next = sources;
             sources = src;
         }
@@ -212,17 +185,18 @@ const tlsd_trust_source *tlsd_trust_source_get(const char *source, int defer_to_
     return src;
 }
 
-int tlsd_trust_source_attach(const tlsd_trust_source *src, SSL_CTX *ctx)
+int tlsd_trust_source_attach(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_trust_use use)
 {
-    X509_LOOKUP_METHOD *method = get_lookup_method();
-    X509_LOOKUP *lookup;
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
 
-    if (method == NULL
-        || (lookup = X509_STORE_add_lookup(SSL_CTX_get_cert_store(ctx), method)) == NULL
-        || !X509_LOOKUP_set_method_data(lookup, (void *)src)) {
+    pthread_once(&index_once, register_index);
+    if (store_index < 0 || store == NULL
+        || !X509_STORE_set_ex_data(store, store_index, (void *)&src->uses[use])) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "trust store %s", src->source);
         return 0;
     }
+    X509_STORE_set_get_issuer(store, get_issuer);
+    X509_STORE_set_lookup_certs(store, lookup_certs);
     return 1;
 }
 
@@ -238,7 +212,7 @@ void tlsd_trust_system_locations(char *buf, size_t cap)
 
 int tlsd_use_system_trust_store(SSL_CTX *ctx)
 {
-    const tlsd_trust_source *src = tlsd_trust_source_get("system", 0);
+    const tlsd_trust_source *src = tlsd_trust_source_get("system");
 
-    return src != NULL && tlsd_trust_source_attach(src, ctx);
+    return src != NULL && tlsd_trust_source_attach(src, ctx, TLSD_TRUST_ALWAYS);
 }

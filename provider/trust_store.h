@@ -8,15 +8,26 @@
 
 typedef struct tlsd_trust_source tlsd_trust_source;
 
-/* The shared source "system" or an absolute path. With defer_to_own, a
- * context whose store holds certificates of its own (the application
- * loaded anchors) does not consult the source. Sources live as long as the
- * process; the bundle is read at the first verification that needs it.
- * NULL when out of memory. */
-const tlsd_trust_source *tlsd_trust_source_get(const char *source, int defer_to_own);
+/* The shared source "system" or an absolute path. Sources live as long as
+ * the process; the bundle is read at the first verification that needs
+ * it. NULL when out of memory. */
+const tlsd_trust_source *tlsd_trust_source_get(const char *source);
 
-/* Lets ctx consult src. Nothing is read or copied now. 1 or 0. */
-int tlsd_trust_source_attach(const tlsd_trust_source *src, SSL_CTX *ctx);
+/* Whom a context's verifications consult the source for. */
+typedef enum {
+    /* Every verification, after the context's own store: what a program
+     * asks for with tlsd_use_system_trust_store(). */
+    TLSD_TRUST_ALWAYS,
+    /* Only a client verifying its server, and only while the context's
+     * store holds no certificate: the module's TrustStore. A program's own
+     * anchors are never widened, and a server never checks a client
+     * certificate against the shared CAs. */
+    TLSD_TRUST_ANCHORLESS_CLIENTS
+} tlsd_trust_use;
+
+/* Lets ctx's verifications consult src. Nothing is read, copied into the
+ * context's store, or shared with another context. 1 or 0. */
+int tlsd_trust_source_attach(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_trust_use use);
 
 /* What "system" means in this process: "file F, directory D". */
 void tlsd_trust_system_locations(char *buf, size_t cap);

@@ -161,7 +161,7 @@ static void test_verify_peer_good_server_and_servers_untouched(void)
     srv = server(GOOD_CHAIN);
     CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(client), SSL_VERIFY_PEER);
     CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(srv), SSL_VERIFY_NONE);
-    CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(generic), SSL_VERIFY_NONE);
+    CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(generic) & SSL_VERIFY_PEER, 0);
     CU_ASSERT(tlsd_test_handshake(client, srv, "localhost", NULL, &r));
     /* The client has no certificate: a server that asked for one would
      * refuse it, as the control shows. */

@@ -138,6 +138,61 @@ static void test_python_client(void)
     tlsd_test_s_server_stop(&srv);
 }
 
+/* A Python program that chose CERT_NONE keeps its choice: CPython sets
+ * the verify mode with the verify callback it reads back from the
+ * context, so the module cannot tell a choice by the callback. */
+static void test_python_cert_none_is_a_choice(void)
+{
+    const char *const version[] = {"python3", "--version", NULL};
+    static const char script[] =
+        "import socket, ssl, sys, warnings\n"
+        "warnings.simplefilter('ignore')\n"
+        "if sys.argv[2] == 'tls':\n"
+        "    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS)\n"
+        "    ctx.verify_mode = ssl.CERT_NONE\n"
+        "elif sys.argv[2] == 'tls_client':\n"
+        "    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
+        "    ctx.check_hostname = False\n"
+        "    ctx.verify_mode = ssl.CERT_NONE\n"
+        "else:\n"
+        "    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
+        "try:\n"
+        "    with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
+        "        with ctx.wrap_socket(s, server_hostname='localhost') as t:\n"
+        "            print('connected, verify_mode', int(ctx.verify_mode))\n"
+        "except ssl.SSLError as e:\n"
+        "    print('refused:', e)\n"
+        "    sys.exit(1)\n";
+    const char *const server_args[] = {"-cert", CERT("selfsigned.pem"), "-key", CERT("leaf-key.pem"), NULL};
+    static const struct {
+        const char *how;
+        int connects;
+    } cases[] = {{"tls", 1}, {"tls_client", 1}, {"verifies", 0}};
+    char port[16];
+    tlsd_test_server srv;
+
+    if (!have("python3", version))
+        return;
+    CU_ASSERT_FATAL(tlsd_test_s_server_start(&srv, server_args, without_module));
+    snprintf(port, sizeof(port), "%d", srv.port);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *argv[] = {"python3", "-c", script, port, cases[i].how, NULL};
+
+        for (int with_module = 0; with_module <= 1; with_module++) {
+            int status = tlsd_test_run(argv, with_module ? with(module_cnf) : without_module, "",
+                                       output, sizeof(output), 20);
+
+            if ((status == 0) != cases[i].connects)
+                fprintf(stderr, "\n  python3 %s, %s: %s\n", cases[i].how,
+                        with_module ? "module" : "no module", output);
+            CU_ASSERT_EQUAL(status == 0, cases[i].connects);
+            /* A refusal is a verification failure, never a crash. */
+            CU_ASSERT(status == 0 || status == 1);
+        }
+    }
+    tlsd_test_s_server_stop(&srv);
+}
+
 static int init(void)
 {
     if (tlsd_test_certs_dir() == NULL)
@@ -153,6 +208,7 @@ int main(void)
     CU_TestInfo tests[] = {
         {"nginx: Enforce holds the floor against its ssl_protocols", test_nginx_server},
         {"Python's ssl module gets X509 strict", test_python_client},
+        {"Python's CERT_NONE is a choice the module keeps", test_python_cert_none_is_a_choice},
         CU_TEST_INFO_NULL,
     };
 

@@ -133,11 +133,12 @@ int tlsd_test_certs_write(const char *dir)
     EVP_PKEY *root_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     EVP_PKEY *int_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     EVP_PKEY *leaf_key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+    EVP_PKEY *other_key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
     X509 *root = NULL, *inter = NULL, *leaf = NULL, *wrong = NULL;
-    X509 *expired = NULL, *self = NULL, *noakid = NULL;
+    X509 *expired = NULL, *self = NULL, *noakid = NULL, *other_root = NULL, *other_leaf = NULL;
     int ok = 0;
 
-    if (root_key == NULL || int_key == NULL || leaf_key == NULL)
+    if (root_key == NULL || int_key == NULL || leaf_key == NULL || other_key == NULL)
         goto done;
     root = make_cert("tlsdefaults test root", root_key, NULL, NULL, ca_extensions, -DAY, 3650 * DAY);
     inter = make_cert("tlsdefaults test intermediate", int_key, root, root_key, ca_extensions,
@@ -149,7 +150,11 @@ int tlsd_test_certs_write(const char *dir)
     expired = make_cert("localhost", leaf_key, inter, int_key, leaf_extensions, -30 * DAY, -DAY);
     self = make_cert("localhost", leaf_key, NULL, NULL, selfsigned_extensions, -DAY, 365 * DAY);
     noakid = make_cert("localhost", leaf_key, inter, int_key, noakid_extensions, -DAY, 365 * DAY);
-    ok = leaf && wrong && expired && self && noakid
+    other_root = make_cert("tlsdefaults other root", other_key, NULL, NULL, ca_extensions, -DAY,
+                           3650 * DAY);
+    other_leaf = other_root ? make_cert("localhost", leaf_key, other_root, other_key, leaf_extensions,
+                                        -DAY, 365 * DAY) : NULL;
+    ok = leaf && wrong && expired && self && noakid && other_leaf
          && write_pem(dir, "root.pem", root, NULL, NULL)
          && write_pem(dir, "root-key.pem", NULL, NULL, root_key)
          && write_pem(dir, "intermediate.pem", inter, NULL, NULL)
@@ -163,7 +168,10 @@ int tlsd_test_certs_write(const char *dir)
          && write_pem(dir, "expired-chain.pem", expired, inter, NULL)
          && write_pem(dir, "selfsigned.pem", self, NULL, NULL)
          && write_pem(dir, "noakid.pem", noakid, NULL, NULL)
-         && write_pem(dir, "noakid-chain.pem", noakid, inter, NULL);
+         && write_pem(dir, "noakid-chain.pem", noakid, inter, NULL)
+         && write_pem(dir, "other-root.pem", other_root, NULL, NULL)
+         && write_pem(dir, "other-leaf.pem", other_leaf, NULL, NULL)
+         && write_pem(dir, "system-bundle.pem", root, other_root, NULL);
     for (size_t i = 0; ok && i < sizeof(named_leaves) / sizeof(named_leaves[0]); i++) {
         X509 *x = make_cert(named_leaves[i].cn, leaf_key, inter, int_key, named_leaves[i].exts,
                             -DAY, 365 * DAY);
@@ -177,7 +185,9 @@ int tlsd_test_certs_write(const char *dir)
 done:
     X509_free(root), X509_free(inter), X509_free(leaf), X509_free(wrong);
     X509_free(expired), X509_free(self), X509_free(noakid);
+    X509_free(other_root), X509_free(other_leaf);
     EVP_PKEY_free(root_key), EVP_PKEY_free(int_key), EVP_PKEY_free(leaf_key);
+    EVP_PKEY_free(other_key);
     return ok;
 }
 

@@ -14,6 +14,11 @@
  * wildcard(-chain).pem                   *.example.test
  * partial-wildcard(-chain).pem           f*.example.test
  * idna(-chain).pem                       xn--bcher-kva.example.test (bücher)
+ * other-root.pem                         a second CA "tlsdefaults other root"
+ * other-leaf.pem                         localhost, 127.0.0.1, ::1 (server and client
+ *                                        use), issued by other-root
+ * system-bundle.pem                      root.pem and other-root.pem: a system store
+ *                                        holding two public roots
  * Trusting intermediate.pem alone verifies leaf-chain.pem only with
  * X509_V_FLAG_PARTIAL_CHAIN. */
 #ifndef TLSD_TEST_CERTS_H
