@@ -38,6 +38,38 @@ static tlsd_trust_source *sources;
 static int store_index = -1;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
+/* Held for reading by every thread inside a shared store. fork() takes it
+ * for writing, so that no thread is inside one then (their own locks are
+ * OpenSSL's, which a child could not release), nor in the list of sources. */
+static pthread_rwlock_t inside_shared = PTHREAD_RWLOCK_INITIALIZER;
+
+static void lock_for_fork(void)
+{
+    pthread_mutex_lock(&sources_lock);
+    pthread_rwlock_wrlock(&inside_shared);
+}
+
+static void unlock_in_parent(void)
+{
+    pthread_rwlock_unlock(&inside_shared);
+    pthread_mutex_unlock(&sources_lock);
+}
+
+/* The child's one thread has another thread ID than the one that took the
+ * locks, and glibc's rwlock knows its writer by ID: made anew instead. */
+static void reset_in_child(void)
+{
+    pthread_rwlock_init(&inside_shared, NULL);
+    pthread_mutex_init(&sources_lock, NULL);
+}
+
+static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
+
+static void register_fork_handlers(void)
+{
+    pthread_atfork(lock_for_fork, unlock_in_parent, reset_in_child);
+}
+
 /* pthread_once() takes no argument: the source being read is handed over
  * in a thread-local. */
 static _Thread_local tlsd_trust_source *loading;
@@ -126,12 +158,16 @@ static int get_issuer(X509 **issuer, X509_STORE_CTX *sctx, X509 *x)
     X509_STORE_CTX *shared;
     int ret = X509_STORE_CTX_get1_issuer(issuer, sctx, x);
 
-    if (ret != 0 || (src = source_for(sctx)) == NULL || (shared = shared_ctx(src, sctx)) == NULL)
+    if (ret != 0 || (src = source_for(sctx)) == NULL)
         return ret;
-    ERR_set_mark();
-    ret = X509_STORE_CTX_get1_issuer(issuer, shared, x);
-    ERR_pop_to_mark();
-    X509_STORE_CTX_free(shared);
+    pthread_rwlock_rdlock(&inside_shared);
+    if ((shared = shared_ctx(src, sctx)) != NULL) {
+        ERR_set_mark();
+        ret = X509_STORE_CTX_get1_issuer(issuer, shared, x);
+        ERR_pop_to_mark();
+        X509_STORE_CTX_free(shared);
+    }
+    pthread_rwlock_unlock(&inside_shared);
     return ret;
 }
 
@@ -144,11 +180,14 @@ static STACK_OF(X509) *lookup_certs(X509_STORE_CTX *sctx, const X509_NAME *name)
 
     ERR_set_mark();
     certs = X509_STORE_CTX_get1_certs(sctx, (X509_NAME *)name);
-    if ((certs == NULL || sk_X509_num(certs) == 0) && (src = source_for(sctx)) != NULL
-        && (shared = shared_ctx(src, sctx)) != NULL) {
-        sk_X509_pop_free(certs, X509_free);
-        certs = X509_STORE_CTX_get1_certs(shared, (X509_NAME *)name);
-        X509_STORE_CTX_free(shared);
+    if ((certs == NULL || sk_X509_num(certs) == 0) && (src = source_for(sctx)) != NULL) {
+        pthread_rwlock_rdlock(&inside_shared);
+        if ((shared = shared_ctx(src, sctx)) != NULL) {
+            sk_X509_pop_free(certs, X509_free);
+            certs = X509_STORE_CTX_get1_certs(shared, (X509_NAME *)name);
+            X509_STORE_CTX_free(shared);
+        }
+        pthread_rwlock_unlock(&inside_shared);
     }
     ERR_pop_to_mark();
     return certs;
@@ -163,6 +202,7 @@ const tlsd_trust_source *tlsd_trust_source_get(const char *source)
 {
     tlsd_trust_source *src;
 
+    pthread_once(&fork_once, register_fork_handlers);
     pthread_mutex_lock(&sources_lock);
     for (src = sources; src != NULL; src = src->next)
         if (strcmp(src->source, source) == 0)

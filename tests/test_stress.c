@@ -25,7 +25,7 @@
 
 /* Paths made once by the main thread: the helpers' buffers are not
  * thread-safe. */
-static char root[512], chain[512], cnf_python[512], cnf_enforce[512];
+static char root[512], chain[512], cnf_python[512], cnf_enforce[512], cnf_fork[512], keylog[512];
 
 static atomic_int stop;
 
@@ -116,22 +116,28 @@ static void test_contexts_outlive_their_load(void)
     SSL_CTX_free(server);
 }
 
-/* A child after fork() inherits the loaded policy and uses it. */
+/* A child after fork() inherits the loaded policy and uses it: a context
+ * that reads the shared trust store and logs its keys, and a reload of the
+ * configuration, which takes the module's locks for writing. The module's
+ * fork handlers made them anew in the child (its thread is not the one
+ * that held them in the parent). */
 static void test_child_after_fork(void)
 {
     pid_t pid;
     int status = -1;
 
-    CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(cnf_python, NULL, 0), 1);
+    CU_ASSERT_FATAL(setenv("SSLKEYLOGFILE", keylog, 1) == 0);
+    CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(cnf_fork, NULL, 0), 1);
     fflush(NULL);
     pid = fork();
     CU_ASSERT_FATAL(pid >= 0);
     if (pid == 0) {
-        SSL_CTX *client = tlsd_test_client_ctx(root), *server = tlsd_test_server_ctx(chain);
+        SSL_CTX *client = SSL_CTX_new(TLS_client_method()), *server = tlsd_test_server_ctx(chain);
         tlsd_test_result r;
         int ok = client != NULL && server != NULL
                  && SSL_CTX_get_min_proto_version(client) == TLS1_2_VERSION
-                 && tlsd_test_handshake(client, server, "localhost", "localhost", &r);
+                 && tlsd_test_handshake(client, server, "localhost", NULL, &r)
+                 && CONF_modules_load_file(cnf_python, NULL, 0) == 1;
 
         /* Freed, so that valgrind in the child has nothing to report. */
         SSL_CTX_free(client);
@@ -141,6 +147,7 @@ static void test_child_after_fork(void)
     CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
     CU_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     CONF_modules_unload(0);
+    unsetenv("SSLKEYLOGFILE");
 }
 
 static int init(void)
@@ -152,6 +159,12 @@ static int init(void)
     snprintf(cnf_python, sizeof(cnf_python), "%s", tlsd_test_write_cnf("stress-python", NULL, NULL, NULL, NULL));
     snprintf(cnf_enforce, sizeof(cnf_enforce), "%s",
              tlsd_test_write_cnf("stress-enforce", NULL, NULL, "Enforce = yes\nMinProtocol = TLSv1.2", NULL));
+    snprintf(cnf_fork, sizeof(cnf_fork), "%s",
+             tlsd_test_write_cnf("stress-fork", NULL, NULL, "KeyLog = yes\nHostnameCheck = no", NULL));
+    snprintf(keylog, sizeof(keylog), "%s/stress-keylog.txt", tlsd_test_certs_dir());
+    /* The shared "system" store: the test root. */
+    setenv("SSL_CERT_FILE", root, 1);
+    setenv("SSL_CERT_DIR", "/nonexistent", 1);
     return 0;
 }
 
