@@ -1,11 +1,12 @@
-/* Key log files are opened without trusting what is already at the path.
- * Each attack is made for real in a scratch directory: a symbolic link to a
- * file, a dangling one, another user's file, our own file that others may
- * read, a hard link, a directory, a FIFO. Each must be refused, and leave
- * the scratch directory exactly as it was (no secret written, no file
- * created), through tlsd_set_keylog_file() and through the module's KeyLog
- * (SSLKEYLOGFILE). The positive controls: a new file is created 0600 under
- * umask 0, and an existing private file is appended to. */
+/* Key log and debug files are opened without trusting what is already at
+ * the path. Each attack is made for real in a scratch directory: a symbolic
+ * link to a file, a dangling one, another user's file, our own file that
+ * others may read, a hard link, a directory, a FIFO. Each must be refused,
+ * and leave the scratch directory exactly as it was (no secret written, no
+ * file created), through tlsd_set_keylog_file(), through the module's
+ * KeyLog (SSLKEYLOGFILE) and through TLSDEFAULTS_DEBUG (in a child process,
+ * which reads it once). The positive controls: a new file is created 0600
+ * under umask 0, and an existing private file is appended to. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -497,6 +498,67 @@ static void test_fifo_without_reader_does_not_hang(void)
         fprintf(stderr, "\n  key log: exit %d:\n%s\n", status, output);
     CU_ASSERT_EQUAL(status, 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(output, "not a regular file"));
+    snprintf(env, sizeof(env), "TLSDEFAULTS_DEBUG=%s", fifo);
+    status = run_child(cnf, env, NULL);
+    if (status != 0 || strstr(output, "not a regular file") == NULL)
+        fprintf(stderr, "\n  debug file: exit %d:\n%s\n", status, output);
+    CU_ASSERT_EQUAL(status, 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(output, "not a regular file"));
+}
+
+/* --- TLSDEFAULTS_DEBUG, in a child ---------------------------------------- */
+
+static void test_debug_file_refuses(void)
+{
+    const char *cnf = tlsd_test_write_cnf("private-debug", NULL, NULL, NULL, NULL);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cnf);
+    for (size_t i = 0; i < N_ATTACKS; i++) {
+        char given[PATH_LEN], reason[REASON_LEN], env[PATH_LEN + 32], expect[PATH_LEN + 200];
+        char *before;
+        const char *dir;
+        int status;
+
+        if (!prepare(&attacks[i], &dir, given, reason))
+            continue;
+        before = snapshot(dir);
+        snprintf(env, sizeof(env), "TLSDEFAULTS_DEBUG=%s", given);
+        status = run_child(cnf, env, NULL);
+        CU_ASSERT_EQUAL(status, 0);
+        snprintf(expect, sizeof(expect), "TLSDEFAULTS_DEBUG: cannot use %s (%s); debug trace off",
+                 given, reason);
+        if (strstr(output, expect) == NULL)
+            fprintf(stderr, "\n  %s: no \"%s\" on stderr:\n%s\n", attacks[i].name, expect, output);
+        CU_ASSERT_PTR_NOT_NULL(strstr(output, expect));
+        /* One line, and no trace after it. */
+        CU_ASSERT_PTR_NULL(strstr(output, "effective policy"));
+        check_untouched(dir, before, attacks[i].name);
+        free(before);
+    }
+}
+
+static void test_debug_file_positive_controls(void)
+{
+    const char *cnf = tlsd_test_write_cnf("private-debug", NULL, NULL, NULL, NULL);
+    const char *dir = new_case_dir();
+    char fresh[PATH_LEN], existing[PATH_LEN], env[PATH_LEN + 32];
+    mode_t old_mask;
+
+    CU_ASSERT_FATAL(cnf != NULL && dir != NULL);
+    snprintf(fresh, sizeof(fresh), "%s/new-debug.log", dir);
+    snprintf(existing, sizeof(existing), "%s/existing-debug.log", dir);
+    snprintf(env, sizeof(env), "TLSDEFAULTS_DEBUG=%s", fresh);
+    old_mask = umask(0); /* the child inherits it */
+    CU_ASSERT_EQUAL(run_child(cnf, env, NULL), 0);
+    umask(old_mask);
+    CU_ASSERT_EQUAL(mode_of(fresh), 0600);
+    CU_ASSERT(count_prefix(fresh, "tlsdefaults[") > 0);
+    CU_ASSERT_FATAL(write_file(existing, "existing line\n", 0600));
+    snprintf(env, sizeof(env), "TLSDEFAULTS_DEBUG=%s", existing);
+    CU_ASSERT_EQUAL(run_child(cnf, env, NULL), 0);
+    CU_ASSERT_EQUAL(mode_of(existing), 0600);
+    CU_ASSERT_EQUAL(count_prefix(existing, "existing line"), 1);
+    CU_ASSERT(count_prefix(existing, "tlsdefaults[") > 0);
 }
 
 /* The child: loads OPENSSL_CONF (and the module) with its first context. */
@@ -522,6 +584,8 @@ int main(int argc, char **argv)
         {"module KeyLog: the trace says why", test_module_trace_says_why},
         {"module KeyLog: new file 0600, existing appended", test_module_positive_controls},
         {"a FIFO without a reader does not hang", test_fifo_without_reader_does_not_hang},
+        {"TLSDEFAULTS_DEBUG refuses each attack", test_debug_file_refuses},
+        {"TLSDEFAULTS_DEBUG: new file 0600, existing appended", test_debug_file_positive_controls},
         CU_TEST_INFO_NULL,
     };
 
