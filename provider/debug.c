@@ -1,12 +1,13 @@
 #include "debug.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "private_file.h"
 
 static int debug_fd = -1;
 static pthread_once_t debug_once = PTHREAD_ONCE_INIT;
@@ -15,6 +16,7 @@ static void open_debug_target(void)
 {
     /* secure_getenv: a set-uid program must not be made to write files. */
     const char *target = secure_getenv("TLSDEFAULTS_DEBUG");
+    char why[160];
 
     if (target == NULL || *target == '\0' || strcmp(target, "0") == 0)
         return;
@@ -22,7 +24,22 @@ static void open_debug_target(void)
         debug_fd = STDERR_FILENO;
         return;
     }
-    debug_fd = open(target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    /* The trace says what a program does: a private file only. */
+    if ((debug_fd = tlsd_private_file_open(target, why, sizeof(why))) < 0) {
+        /* No trace to say it in: one line on stderr, as the user asked for
+         * debug output. */
+        char line[1024];
+        int len = snprintf(line, sizeof(line),
+                           "tlsdefaults[%ld]: TLSDEFAULTS_DEBUG: cannot use %s (%s); debug trace off\n",
+                           (long)getpid(), target, why);
+
+        if (len >= (int)sizeof(line)) {
+            len = (int)sizeof(line);
+            line[len - 1] = '\n';
+        }
+        if (len > 0 && write(STDERR_FILENO, line, (size_t)len) < 0)
+            return;
+    }
 }
 
 int tlsd_debug_enabled(void)

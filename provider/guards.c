@@ -93,7 +93,7 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
         ERR_pop_to_mark();
         if (g->keylog == NULL)
             tlsd_debug("KeyLog: cannot open %s (%s); key logging off", keylog_path,
-                       strerror(errno));
+                       tlsd_keylog_why());
     }
     if (!ok) {
         tlsd_guard_free(g);

@@ -11,8 +11,15 @@ typedef struct tlsd_keylog tlsd_keylog;
  * when OpenSSL writes it itself (3.5+ built with enable-sslkeylog). */
 const char *tlsd_keylog_env_path(void);
 
-/* Opens (creates with mode 0600, appends) path. NULL with an error. */
+/* Opens path for appending with tlsd_private_file_open (created 0600; a
+ * symbolic link, another user's file, a file with more than one link or
+ * open to group or others is refused). NULL with an error whose data is
+ * "path=PATH: why", and why kept for tlsd_keylog_why(). */
 tlsd_keylog *tlsd_keylog_open(const char *path);
+
+/* Why this thread's last failed tlsd_keylog_open() failed, e.g. "a symbolic
+ * link"; "" after a success. */
+const char *tlsd_keylog_why(void);
 
 /* Logs ctx's secrets to kl (NULL: stop); ctx takes its own reference. */
 int tlsd_keylog_attach(tlsd_keylog *kl, SSL_CTX *ctx);

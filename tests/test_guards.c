@@ -21,6 +21,7 @@
 #include "tlsdefaults.h"
 #include "test_certs.h"
 #include "test_config.h"
+#include "test_files.h"
 #include "test_handshake.h"
 #include "test_main.h"
 
@@ -422,20 +423,6 @@ static void test_enforce_cipher_floor(void)
 
 /* --- KeyLog -------------------------------------------------------------- */
 
-static int count_lines(const char *path, const char *prefix)
-{
-    FILE *f = fopen(path, "r");
-    char line[512];
-    int n = 0;
-
-    if (f == NULL)
-        return -1;
-    while (fgets(line, sizeof(line), f) != NULL)
-        n += strncmp(line, prefix, strlen(prefix)) == 0;
-    fclose(f);
-    return n;
-}
-
 static void test_key_log_is_opt_in(void)
 {
     char path[512];
@@ -459,8 +446,8 @@ static void test_key_log_is_opt_in(void)
             struct stat sb;
 
             /* Both ends were made under the module: both log. */
-            CU_ASSERT_EQUAL(count_lines(path, "CLIENT_TRAFFIC_SECRET_0 "), 2);
-            CU_ASSERT_EQUAL(count_lines(path, "SERVER_TRAFFIC_SECRET_0 "), 2);
+            CU_ASSERT_EQUAL(tlsd_test_count_lines(path, "CLIENT_TRAFFIC_SECRET_0 "), 2);
+            CU_ASSERT_EQUAL(tlsd_test_count_lines(path, "SERVER_TRAFFIC_SECRET_0 "), 2);
             CU_ASSERT(stat(path, &sb) == 0 && (sb.st_mode & 0777) == 0600);
         }
     }

@@ -39,7 +39,8 @@ typedef enum {
  * Trust anchors: cafile, capath and cadata (see tlsd_load_verify_locations)
  * when any is given; otherwise, for SERVER_AUTH, the system trust store,
  * read once per process and shared (see tlsd_use_system_trust_store).
- * SSLKEYLOGFILE, when set and not empty, names a key log file.
+ * SSLKEYLOGFILE, when set and not empty, names a key log file (as
+ * tlsd_set_keylog_file: a refused file makes this call fail).
  * Returns NULL on any error, with nothing leaked. */
 TLSD_API SSL_CTX *tlsd_create_default_context(tlsd_purpose purpose, const char *cafile,
                                      const char *capath, const void *cadata,
@@ -73,10 +74,14 @@ TLSD_API int tlsd_set_server_hostname(SSL *ssl, const char *hostname);
 TLSD_API int tlsd_set_server_hostname_len(SSL *ssl, const char *hostname, size_t len);
 
 /* Appends TLS secrets of every connection of ctx to path in the NSS key
- * log format (what Wireshark reads). The file is created with mode 0600;
- * an empty file gets a comment line first. Lines are written whole, under
- * one lock shared by all contexts. path NULL turns key logging off.
- * 1 on success, 0 on error. */
+ * log format (what Wireshark reads). path must be a private file: opened
+ * without following a symbolic link, created with mode 0600 when new, and
+ * otherwise refused unless it is a regular file owned by the effective
+ * user, with one link and no permission for group or others. An empty
+ * file gets a comment line first. Lines are written whole, under one lock
+ * shared by all contexts. path NULL turns key logging off.
+ * 1 on success; 0 on error (ctx unchanged), with TLSD_R_CANNOT_OPEN_KEYLOG
+ * whose data is "path=PATH: why", e.g. "a symbolic link", "2 links". */
 TLSD_API int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path);
 
 /* Reason codes of the "tlsdefaults" errors (ERR_GET_REASON). */
