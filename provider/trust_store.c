@@ -17,6 +17,16 @@
 #include "errors.h"
 #include "tlsdefaults.h"
 
+/* OpenSSL 4.0 made the certificate of the issuer lookup, and the context
+ * of the certificate lookup, const. */
+#if OPENSSL_VERSION_MAJOR >= 4
+typedef const X509 subject_cert;
+typedef const X509_STORE_CTX lookup_ctx;
+#else
+typedef X509 subject_cert;
+typedef X509_STORE_CTX lookup_ctx;
+#endif
+
 /* A source as one use of it: what a context's store points to. */
 typedef struct {
     const tlsd_trust_source *src;
@@ -119,7 +129,7 @@ static int holds_certificates(X509_STORE *store)
 }
 
 /* The source this verification may consult, or NULL. */
-static const tlsd_trust_source *source_for(X509_STORE_CTX *sctx)
+static const tlsd_trust_source *source_for(const X509_STORE_CTX *sctx)
 {
     X509_STORE *own = X509_STORE_CTX_get0_store(sctx);
     const binding *b = own != NULL ? X509_STORE_get_ex_data(own, store_index) : NULL;
@@ -137,7 +147,7 @@ static const tlsd_trust_source *source_for(X509_STORE_CTX *sctx)
 
 /* A verification context on the shared store, to ask it with OpenSSL's own
  * lookups (its cache, then its hashed directory). */
-static X509_STORE_CTX *shared_ctx(const tlsd_trust_source *src, X509_STORE_CTX *asking)
+static X509_STORE_CTX *shared_ctx(const tlsd_trust_source *src, const X509_STORE_CTX *asking)
 {
     X509_STORE *shared = source_store(src);
     X509_STORE_CTX *sctx = shared != NULL ? X509_STORE_CTX_new() : NULL;
@@ -152,7 +162,7 @@ static X509_STORE_CTX *shared_ctx(const tlsd_trust_source *src, X509_STORE_CTX *
 }
 
 /* The store's get_issuer: its own certificates first, then the source. */
-static int get_issuer(X509 **issuer, X509_STORE_CTX *sctx, X509 *x)
+static int get_issuer(X509 **issuer, X509_STORE_CTX *sctx, subject_cert *x)
 {
     const tlsd_trust_source *src;
     X509_STORE_CTX *shared;
@@ -172,7 +182,7 @@ static int get_issuer(X509 **issuer, X509_STORE_CTX *sctx, X509 *x)
 }
 
 /* The store's lookup_certs (used for the partial-chain check): the same. */
-static STACK_OF(X509) *lookup_certs(X509_STORE_CTX *sctx, const X509_NAME *name)
+static STACK_OF(X509) *lookup_certs(lookup_ctx *sctx, const X509_NAME *name)
 {
     const tlsd_trust_source *src;
     X509_STORE_CTX *shared;
