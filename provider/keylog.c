@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "errors.h"
+#include "fork_locks.h"
 #include "keylog.h"
 #include "private_file.h"
 #include "tlsdefaults.h"
@@ -24,29 +25,6 @@ static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 static int ctx_index = -1;
 
-/* fork() while another thread writes a line would leave the child a lock
- * that no thread of its own releases: the lock is taken around fork(). */
-static void lock_for_fork(void)
-{
-    pthread_mutex_lock(&write_lock);
-}
-
-static void unlock_in_parent(void)
-{
-    pthread_mutex_unlock(&write_lock);
-}
-
-static void reset_in_child(void)
-{
-    pthread_mutex_init(&write_lock, NULL);
-}
-
-static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
-
-static void register_fork_handlers(void)
-{
-    pthread_atfork(lock_for_fork, unlock_in_parent, reset_in_child);
-}
 
 void tlsd_keylog_release(tlsd_keylog *kl)
 {
@@ -131,7 +109,7 @@ tlsd_keylog *tlsd_keylog_open(const char *path)
     tlsd_keylog *kl = malloc(sizeof(*kl));
     int fd = -1;
 
-    pthread_once(&fork_once, register_fork_handlers);
+    tlsd_fork_locks_add_mutex(&write_lock);
 
     /* These are the secrets of every connection: a private file only. */
     if (kl == NULL || (fd = tlsd_private_file_open(path, last_why, sizeof(last_why))) < 0) {

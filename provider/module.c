@@ -12,6 +12,7 @@
 
 #include "debug.h"
 #include "errors.h"
+#include "fork_locks.h"
 #include "guards.h"
 #include "keylog.h"
 #include "policy.h"
@@ -36,36 +37,6 @@ static instance *instances; /* newest first */
  * leaves contexts alone. */
 static int ctx_index = -1;
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* fork() while another thread holds these would leave the child locks that
- * no thread of its own releases (a reload in the child would hang): they
- * are taken around fork(). */
-static void lock_for_fork(void)
-{
-    pthread_mutex_lock(&index_lock);
-    pthread_rwlock_wrlock(&instances_lock);
-}
-
-static void unlock_in_parent(void)
-{
-    pthread_rwlock_unlock(&instances_lock);
-    pthread_mutex_unlock(&index_lock);
-}
-
-/* The child's one thread has another thread ID than the one that took the
- * locks, and glibc's rwlock knows its writer by ID: made anew instead. */
-static void reset_in_child(void)
-{
-    pthread_rwlock_init(&instances_lock, NULL);
-    pthread_mutex_init(&index_lock, NULL);
-}
-
-static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
-
-static void register_fork_handlers(void)
-{
-    pthread_atfork(lock_for_fork, unlock_in_parent, reset_in_child);
-}
 
 static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                        long argl, void *argp)
@@ -190,7 +161,8 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
     int queue_was_empty = ERR_peek_error() == 0;
     instance *inst;
 
-    pthread_once(&fork_once, register_fork_handlers);
+    tlsd_fork_locks_add_mutex(&index_lock);
+    tlsd_fork_locks_add_rwlock(&instances_lock);
 
     inst = calloc(1, sizeof(*inst));
     if (inst == NULL || (inst->section = strdup(section)) == NULL) {

@@ -15,6 +15,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "errors.h"
+#include "fork_locks.h"
 #include "tlsdefaults.h"
 
 /* OpenSSL 4.0 made the certificate of the issuer lookup, and the context
@@ -48,37 +49,10 @@ static tlsd_trust_source *sources;
 static int store_index = -1;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
-/* Held for reading by every thread inside a shared store. fork() takes it
- * for writing, so that no thread is inside one then (their own locks are
- * OpenSSL's, which a child could not release), nor in the list of sources. */
+/* Held for reading by every thread inside a shared store, so that fork()
+ * (which takes it for writing) finds no thread inside one: their own locks
+ * are OpenSSL's, which a child could not release. */
 static pthread_rwlock_t inside_shared = PTHREAD_RWLOCK_INITIALIZER;
-
-static void lock_for_fork(void)
-{
-    pthread_mutex_lock(&sources_lock);
-    pthread_rwlock_wrlock(&inside_shared);
-}
-
-static void unlock_in_parent(void)
-{
-    pthread_rwlock_unlock(&inside_shared);
-    pthread_mutex_unlock(&sources_lock);
-}
-
-/* The child's one thread has another thread ID than the one that took the
- * locks, and glibc's rwlock knows its writer by ID: made anew instead. */
-static void reset_in_child(void)
-{
-    pthread_rwlock_init(&inside_shared, NULL);
-    pthread_mutex_init(&sources_lock, NULL);
-}
-
-static pthread_once_t fork_once = PTHREAD_ONCE_INIT;
-
-static void register_fork_handlers(void)
-{
-    pthread_atfork(lock_for_fork, unlock_in_parent, reset_in_child);
-}
 
 /* pthread_once() takes no argument: the source being read is handed over
  * in a thread-local. */
@@ -212,7 +186,8 @@ const tlsd_trust_source *tlsd_trust_source_get(const char *source)
 {
     tlsd_trust_source *src;
 
-    pthread_once(&fork_once, register_fork_handlers);
+    tlsd_fork_locks_add_mutex(&sources_lock);
+    tlsd_fork_locks_add_rwlock(&inside_shared);
     pthread_mutex_lock(&sources_lock);
     for (src = sources; src != NULL; src = src->next)
         if (strcmp(src->source, source) == 0)
