@@ -81,10 +81,15 @@ void tlsd_policy_free(tlsd_policy *p);
 
 /* Reads a policy from a configuration section: "Profile" first wherever it
  * stands, then every other key in file order. "path" is skipped, and
- * required when require_path is set (a module section). Reports every bad
+ * required when require_path is set (a module section); a mis-cased one
+ * ("Path") is an error, as OpenSSL reads only "path". Reports every bad
  * key, not just the first. NULL on error. */
 tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,
                                       int require_path);
+
+/* The "path" OpenSSL's module loader finds for a section (exact case; the
+ * default section's when the section has none), or NULL. */
+const char *tlsd_section_path(const CONF *cnf, const char *section);
 
 /* True while this thread builds a context for the engine's own checks:
  * hooks on SSL_CTX creation must leave such contexts alone. */

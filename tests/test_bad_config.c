@@ -147,6 +147,16 @@ static void test_unknown_keys(void)
     check("SSLKEYLOGFILE", "/tmp/x", TLSD_R_UNKNOWN_KEY, "key=SSLKEYLOGFILE");
 }
 
+/* OpenSSL reads only a lower-case "path": a "Path" or "PATH" beside it is
+ * an error of its own, whatever else the section says. */
+static void test_miscased_path(void)
+{
+    check("Path", "/nowhere/tlsdefaults.so", TLSD_R_UNKNOWN_KEY,
+          "key=Path: OpenSSL reads only the lower-case path");
+    check("PATH", "/nowhere/tlsdefaults.so", TLSD_R_UNKNOWN_KEY,
+          "key=PATH: OpenSSL reads only the lower-case path");
+}
+
 /* Every bad key is reported, not only the first. */
 static void test_all_bad_keys_reported(void)
 {
@@ -184,6 +194,7 @@ int main(void)
         {"wrongly typed values", test_wrongly_typed_values},
         {"too long values", test_too_long_values},
         {"unknown keys", test_unknown_keys},
+        {"mis-cased path", test_miscased_path},
         {"every bad key reported", test_all_bad_keys_reported},
         {"missing files", test_missing_files},
         CU_TEST_INFO_NULL,

@@ -297,6 +297,45 @@ static void test_section_reports_every_bad_key(void)
     NCONF_free(conf);
 }
 
+/* The module's path is read as OpenSSL's loader reads it: "path" exactly,
+ * or the default section's; "Path" is never seen by OpenSSL. */
+static void test_section_path_as_openssl_reads_it(void)
+{
+    CONF *conf = conf_from("path = /default/tlsdefaults.so\n"
+                           "[s]\nPath = /nowhere/tlsdefaults.so\n"
+                           "[t]\nPATH = /nowhere/tlsdefaults.so\n");
+    CONF *no_default = conf_from("[s]\nPath = /nowhere/tlsdefaults.so\nMinProtocol = TLSv1.2\n"
+                                 "[u]\nMinProtocol = TLSv1.2\n");
+    tlsd_policy *p;
+
+    /* The default section's path is the one OpenSSL loads: the section is
+     * a module section, but its "Path" is still an error. */
+    CU_ASSERT_STRING_EQUAL(tlsd_section_path(conf, "s"), "/default/tlsdefaults.so");
+    ERR_clear_error();
+    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(conf, "s", 1));
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_UNKNOWN_KEY,
+                                   "section s: key=Path: OpenSSL reads only the lower-case path"));
+    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(conf, "t", 1));
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_UNKNOWN_KEY, "key=PATH: OpenSSL reads only the lower-case path"));
+
+    /* No path at all for OpenSSL: one error, that says why. */
+    CU_ASSERT_PTR_NULL(tlsd_section_path(no_default, "s"));
+    ERR_clear_error();
+    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(no_default, "s", 1));
+    CU_ASSERT_EQUAL(tlsd_test_count_errors(), 1);
+    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(no_default, "s", 1));
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_MISSING_PATH,
+                                   "section s: key=Path: OpenSSL reads only the lower-case path"));
+    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(no_default, "u", 1));
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_MISSING_PATH, "section u: key=path is required"));
+    /* Not a module section: no path needed, and none read. */
+    p = tlsd_policy_from_section(no_default, "u", 0);
+    CU_ASSERT_PTR_NOT_NULL(p);
+    tlsd_policy_free(p);
+    NCONF_free(conf);
+    NCONF_free(no_default);
+}
+
 static void test_error_strings_are_registered(void)
 {
     unsigned long e;
@@ -343,6 +382,7 @@ int main(void)
         {"unknown profile, inverted protocol range", test_unknown_profile_and_range},
         {"section: profile first, keys in order", test_section_profile_first_then_keys_in_order},
         {"section: every bad key reported", test_section_reports_every_bad_key},
+        {"section: path as OpenSSL reads it", test_section_path_as_openssl_reads_it},
         {"error strings registered", test_error_strings_are_registered},
         {"describe names values and origins", test_describe_names_values_and_origins},
         CU_TEST_INFO_NULL,
