@@ -48,6 +48,13 @@ install(TARGETS tlsdefaults_shared tlsdefaults_static
 install(FILES ${PROJECT_SOURCE_DIR}/provider/include/tlsdefaults.h
     DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS tlsdefaults_module LIBRARY DESTINATION ${TLSD_MODULES_DIR})
+# The module's entry points that libtlsdefaults.so.0 needs (provider/
+# CMakeLists.txt): beside the library, without a development symlink. In
+# the export set because the library needs it at run time.
+set_target_properties(tlsdefaults_module_lib PROPERTIES EXPORT_NAME module_entry_points)
+install(TARGETS tlsdefaults_module_lib
+    EXPORT tlsdefaultsTargets
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} NAMELINK_SKIP)
 install(TARGETS tlsdefaults-info RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 foreach(section 1 3 5)
     file(GLOB _tlsd_pages ${PROJECT_SOURCE_DIR}/docs/man/*.${section})

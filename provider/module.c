@@ -1,6 +1,12 @@
 /* The OpenSSL config module: loaded from a section of [openssl_init] with
  * "path = .../tlsdefaults.so", it applies the section's policy to every
- * SSL_CTX the process creates from then on. */
+ * SSL_CTX the process creates from then on.
+ *
+ * The same code is built a second time as libtlsdefaults-module.so.0, which
+ * libtlsdefaults.so.0 needs first: a section without a lower-case path
+ * makes OpenSSL load libtlsdefaults.so by its default DSO name, and the
+ * entry points it finds then are these. Such a section is broken (no path):
+ * contexts refuse TLS, or the load fails under config_diagnostics. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>

@@ -26,6 +26,7 @@ grep -q libssl3 <<<"$depends" || fail "Depends lacks libssl3: $depends"
 dpkg-deb -x "$deb" "$work/root"
 for f in usr/lib/x86_64-linux-gnu/ossl-modules/tlsdefaults.so usr/bin/tlsdefaults-info \
          usr/include/tlsdefaults.h usr/lib/x86_64-linux-gnu/libtlsdefaults.so.0 \
+         usr/lib/x86_64-linux-gnu/libtlsdefaults-module.so.0 \
          usr/lib/x86_64-linux-gnu/pkgconfig/tlsdefaults.pc \
          usr/lib/x86_64-linux-gnu/cmake/tlsdefaults/tlsdefaultsConfig.cmake \
          usr/share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf \
@@ -69,6 +70,17 @@ client() {
 client /dev/null || { cat "$work/client.log"; fail "without the module, TLS 1.1 should connect"; }
 client "$work/openssl.cnf" && { cat "$work/client.log"; fail "with the package enabled, TLS 1.1 should be refused"; }
 echo "enabled: s_client refuses the TLS 1.1 server"
+
+# A typo ("Path =") makes OpenSSL load libtlsdefaults.so, the package's
+# development symlink, from the library path (LD_LIBRARY_PATH stands in
+# for the real /usr/lib/x86_64-linux-gnu): TLS is refused, with the reason.
+sed -i 's|^path = |Path = |' "$work/tlsdefaults-system.cnf"
+LD_LIBRARY_PATH=$work/root/usr/lib/x86_64-linux-gnu client "$work/openssl.cnf" \
+    && { cat "$work/client.log"; fail "with 'Path =', TLS should be refused"; }
+grep -q "key=Path: OpenSSL reads only the lower-case path" "$work/client.log" \
+    || { cat "$work/client.log"; fail "the refusal does not name the typo"; }
+echo "typo 'Path =': s_client refused, the reason named"
+sed -i 's|^Path = |path = |' "$work/tlsdefaults-system.cnf"
 
 # Disable: the one documented reverse step.
 sed -i "\|tlsdefaults-system.cnf|d" "$work/openssl.cnf"

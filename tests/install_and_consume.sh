@@ -59,6 +59,7 @@ install_into() {
     share=$(dest "$destdir" "$prefix" "$datadir")
     mods=$(dest "$destdir" "$prefix" "$modulesdir")
     for f in "$lib/libtlsdefaults.so" "$lib/libtlsdefaults.so.0" "$lib/libtlsdefaults.a" \
+             "$lib/libtlsdefaults-module.so.0" \
              "$inc/tlsdefaults.h" "$lib/pkgconfig/tlsdefaults.pc" \
              "$lib/cmake/tlsdefaults/tlsdefaultsConfig.cmake" \
              "$lib/cmake/tlsdefaults/tlsdefaultsConfigVersion.cmake" \
@@ -68,6 +69,9 @@ install_into() {
              "$share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf"; do
         [ -f "$f" ] || fail "missing after install: $f"
     done
+    # The module's entry points for OpenSSL's default-name rule have no
+    # development symlink: nothing may link them, or load them by name.
+    [ ! -e "$lib/libtlsdefaults-module.so" ] || fail "installed: $lib/libtlsdefaults-module.so"
     # The .pc file names the prefix in use, never the staging DESTDIR.
     grep -qx "prefix=$prefix" "$lib/pkgconfig/tlsdefaults.pc" \
         || fail "tlsdefaults.pc does not say prefix=$prefix: $(cat "$lib/pkgconfig/tlsdefaults.pc")"
@@ -129,6 +133,11 @@ libs=$("${pc_env[@]}" ldd "$scratch/connect-pc")
 grep libtlsdefaults <<<"$libs"
 grep -q "=> $prefix/$libdir/libtlsdefaults.so.0" <<<"$libs" \
     || fail "connect-pc does not load the installed libtlsdefaults.so.0"
+
+step "a program linked as pkg-config says calls libcrypto's OPENSSL_init()"
+# shellcheck disable=SC2086 # pkg-config output is meant to be split
+"$cc" -std=c11 "${flags[@]}" -o "$scratch/link-check" "$src/tests/link_check.c" $pc_flags
+"${pc_env[@]}" "$scratch/link-check" || fail "link-check"
 
 step "servers: openssl s_server on 127.0.0.1 with the test certificates"
 certs=$scratch/certs

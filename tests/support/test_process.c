@@ -90,20 +90,21 @@ static pid_t spawn(const char *const argv[], const char *const env_set[],
 }
 
 /* Appends what fd has to buf (NUL-terminated) until deadline_ms, EOF, or
- * until needle appears. Returns 1 on EOF, 0 otherwise. */
+ * until needle appears; deadline_ms 0: only what is there already.
+ * Returns 1 on EOF, 0 otherwise. */
 static int collect(int fd, char *buf, size_t cap, long deadline_ms, const char *needle)
 {
     size_t len = strlen(buf);
 
     for (;;) {
         struct pollfd p = {fd, POLLIN, 0};
-        long left = deadline_ms - now_ms();
+        long left = deadline_ms == 0 ? 0 : deadline_ms - now_ms();
         char chunk[4096];
         ssize_t n;
 
         if (needle != NULL && strstr(buf, needle) != NULL)
             return 0;
-        if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+        if ((deadline_ms != 0 && left <= 0) || poll(&p, 1, (int)left) <= 0)
             return 0;
         n = read(fd, chunk, sizeof(chunk));
         if (n < 0 && errno == EINTR)
@@ -248,6 +249,19 @@ int tlsd_test_daemon_start(tlsd_test_server *srv, const char *const argv[],
     }
     tlsd_test_s_server_stop(srv);
     return 0;
+}
+
+void tlsd_test_s_server_drain(tlsd_test_server *srv)
+{
+    size_t len = strlen(srv->log);
+
+    /* Once the log is full, only its end is kept. */
+    if (len > sizeof(srv->log) / 2) {
+        size_t keep = sizeof(srv->log) / 4;
+
+        memmove(srv->log, srv->log + len - keep, keep + 1);
+    }
+    collect(srv->out_fd, srv->log, sizeof(srv->log), 0, NULL);
 }
 
 void tlsd_test_s_server_stop(tlsd_test_server *srv)

@@ -36,6 +36,11 @@ int tlsd_test_free_port(void);
 int tlsd_test_daemon_start(tlsd_test_server *srv, const char *const argv[],
                            const char *const env_set[], int port);
 
+/* Reads what the server wrote so far into srv->log (keeping its end when
+ * full) without waiting: a server that serves many clients must not block
+ * on a full output pipe. */
+void tlsd_test_s_server_drain(tlsd_test_server *srv);
+
 /* Stops it and appends the rest of its output to srv->log. */
 void tlsd_test_s_server_stop(tlsd_test_server *srv);
 
