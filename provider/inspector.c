@@ -5,9 +5,18 @@
  * got and where each value came from: the profile, a key of the module's
  * section, system_default, or OpenSSL's default.
  *
- * Exit status: 0 the module is loaded and its section is valid; 1 the
- * configuration is broken (TLS is refused, or OpenSSL cannot load it);
- * 2 the configuration does not load the module; 64 bad usage. */
+ * Whether the module ran is read from a new context, not inferred from the
+ * file: the module puts its security callback on every context it handles,
+ * so the callback of a context made after the load must live in a
+ * tlsdefaults file; and whether TLS works, from a handshake started on it.
+ *
+ * Exit status: 0 the module ran and its section is valid; 1 the
+ * configuration is broken (TLS is refused, or OpenSSL fails to load it);
+ * 2 the configuration does not name the module; 3 programs using it get
+ * no policy at all (OpenSSL ignores a file it cannot read or parse, and
+ * skips a module it cannot load); 64 bad usage. */
+#include <dlfcn.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +30,7 @@
 #include "policy.h"
 #include "trust_store.h"
 
-enum { STATUS_OK = 0, STATUS_BROKEN = 1, STATUS_NOT_LOADED = 2 };
+enum { STATUS_OK = 0, STATUS_BROKEN = 1, STATUS_NOT_LOADED = 2, STATUS_NO_POLICY = 3 };
 
 typedef struct {
     const char *name;
@@ -35,13 +44,16 @@ typedef struct {
     const char *config;
     CONF *cnf;
     char *module_section;  /* the last tlsdefaults section, NULL if none */
+    char module_dso[PATH_MAX]; /* the file OpenSSL loads for it */
     char *system_default;  /* ssl_conf's system_default section, NULL if none */
     tlsd_policy *policy;   /* NULL when not configured or broken */
     int status;
+    char module_file[PATH_MAX]; /* where a new context's security callback is, if ours */
+    char verdict[1024];    /* what programs using the configuration get */
     char errors[4096];
 } inspection;
 
-static const char *const status_names[] = {"ok", "broken", "module not loaded"};
+static const char *const status_names[] = {"ok", "broken", "module not loaded", "no policy"};
 
 static void take_errors(inspection *in)
 {
@@ -58,6 +70,9 @@ static void take_errors(inspection *in)
                  lib != NULL ? lib : "?", reason != NULL ? reason : "error",
                  (flags & ERR_TXT_STRING) && *data ? ": " : "",
                  (flags & ERR_TXT_STRING) ? data : "");
+        /* The module reports what the inspector's own reading did. */
+        if (strstr(in->errors, in->errors + used) != in->errors + used)
+            in->errors[used] = '\0';
     }
 }
 
@@ -86,8 +101,36 @@ static int module_named(const char *entry, const char *module)
     return len == strlen(module) && strncmp(entry, module, len) == 0;
 }
 
-/* Finds the module's section (a section whose path is a tlsdefaults
- * module; the last one is the one in effect) and system_default. */
+/* A file of this project: the module (tlsdefaults.so), the library
+ * (libtlsdefaults.so) or the module's entry points beside it. */
+static int ours(const char *file)
+{
+    const char *base = file != NULL ? strrchr(file, '/') : NULL;
+
+    base = base != NULL ? base + 1 : file;
+    return base != NULL
+           && (strncmp(base, "tlsdefaults", 11) == 0 || strncmp(base, "libtlsdefaults", 14) == 0);
+}
+
+/* Whether a section names one of our files in a key OpenSSL never reads
+ * ("Path = .../tlsdefaults.so"): still meant as the module's section. */
+static int miscased_path_is_ours(CONF *cnf, const char *section)
+{
+    STACK_OF(CONF_VALUE) *values = NCONF_get_section(cnf, section);
+
+    for (int i = 0; i < sk_CONF_VALUE_num(values); i++) {
+        CONF_VALUE *v = sk_CONF_VALUE_value(values, i);
+
+        if (strcasecmp(v->name, "path") == 0 && ours(v->value))
+            return 1;
+    }
+    return 0;
+}
+
+/* Finds the module's section (the last one is the one in effect) and
+ * system_default. A section is the module's when the file OpenSSL loads
+ * for it is ours: its lower-case path, or without one lib<name>.so from
+ * the library path (libtlsdefaults.so for "tlsdefaults = ..."). */
 static void find_sections(inspection *in)
 {
     const char *init, *ssl_conf, *sd;
@@ -99,20 +142,74 @@ static void find_sections(inspection *in)
     entries = init != NULL ? NCONF_get_section(in->cnf, init) : NULL;
     for (int i = 0; i < sk_CONF_VALUE_num(entries); i++) {
         CONF_VALUE *v = sk_CONF_VALUE_value(entries, i);
-        const char *path = section_value(in->cnf, v->value, "path");
-        const char *base = path != NULL ? strrchr(path, '/') : NULL;
+        const char *path = tlsd_section_path(in->cnf, v->value);
+        char dso[PATH_MAX];
 
-        base = base != NULL ? base + 1 : path;
+        /* OpenSSL's rule: the path, else the module's name, made into
+         * lib<name>.so when it holds no '/'. */
+        snprintf(dso, sizeof(dso), "%s%s%s", path == NULL && strchr(v->name, '/') == NULL ? "lib" : "",
+                 path != NULL ? path : v->name,
+                 path == NULL && strchr(v->name, '/') == NULL ? ".so" : "");
         if (module_named(v->name, "ssl_conf")) {
             ssl_conf = v->value;
             sd = section_value(in->cnf, ssl_conf, "system_default");
             free(in->system_default);
             in->system_default = sd != NULL ? strdup(sd) : NULL;
-        } else if (base != NULL && strncmp(base, "tlsdefaults", 11) == 0) {
+        } else if (ours(dso) || miscased_path_is_ours(in->cnf, v->value)) {
             free(in->module_section);
             in->module_section = strdup(v->value);
+            snprintf(in->module_dso, sizeof(in->module_dso), "%s", dso);
         }
     }
+}
+
+/* The file that a context's security callback lives in, when it is one of
+ * ours: the module put it there, so the module ran. */
+static int module_ran(SSL_CTX *fresh, SSL_CTX *before, char *file, size_t cap)
+{
+    union {
+        int (*cb)(const SSL *, const SSL_CTX *, int, int, int, void *, void *);
+        void *p;
+    } u = {SSL_CTX_get_security_callback(fresh)};
+    Dl_info info;
+
+    file[0] = '\0';
+    if (u.cb == NULL || u.cb == SSL_CTX_get_security_callback(before)
+        || !dladdr(u.p, &info) || !ours(info.dli_fname))
+        return 0;
+    snprintf(file, cap, "%s", info.dli_fname);
+    return 1;
+}
+
+/* Starts a handshake on a new SSL of ctx, over a memory pair: 0 when the
+ * ClientHello goes out, 1 when it is refused (why in detail). */
+static int refuses(SSL_CTX *ctx, char *detail, size_t cap)
+{
+    SSL *ssl = SSL_new(ctx);
+    BIO *a = NULL, *b = NULL;
+    const char *data;
+    unsigned long e;
+    int flags, refused = 1;
+
+    detail[0] = '\0';
+    ERR_set_mark();
+    if (ssl != NULL && BIO_new_bio_pair(&a, 0, &b, 0)) {
+        SSL_set_bio(ssl, a, a);
+        refused = SSL_connect(ssl) <= 0 && BIO_ctrl_pending(b) == 0;
+    }
+    /* The module's reason, else the first error. */
+    while (refused && (e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0) {
+        const char *lib = ERR_lib_error_string(e), *reason = ERR_reason_error_string(e);
+
+        if (detail[0] == '\0' || (lib != NULL && strcmp(lib, "tlsdefaults") == 0))
+            snprintf(detail, cap, "%s%s%s", reason != NULL ? reason : "error",
+                     (flags & ERR_TXT_STRING) && *data ? ": " : "",
+                     (flags & ERR_TXT_STRING) ? data : "");
+    }
+    ERR_pop_to_mark();
+    SSL_free(ssl);
+    BIO_free(b);
+    return refused;
 }
 
 /* Where a value comes from: system_default wins over the module (it is
@@ -260,10 +357,14 @@ static void print_json(const inspection *in, row *client, int nc, row *server, i
     json_string(status_names[in->status]);
     printf(",\n  \"module_section\": ");
     if (in->module_section != NULL) json_string(in->module_section); else printf("null");
+    printf(",\n  \"module_file\": ");
+    if (in->module_file[0] != '\0') json_string(in->module_file); else printf("null");
     printf(",\n  \"profile\": ");
     if (in->policy != NULL) json_string(tlsd_policy_profile(in->policy)); else printf("null");
     printf(",\n  \"system_default\": ");
     if (in->system_default != NULL) json_string(in->system_default); else printf("null");
+    printf(",\n  \"verdict\": ");
+    json_string(in->verdict);
     printf(",\n  \"errors\": ");
     json_string(in->errors);
     for (int s = 0; s < 2; s++) {
@@ -291,16 +392,23 @@ static void print_text(const inspection *in, row *client, int nc, row *server, i
     if (in->module_section != NULL)
         printf("module: section %s, profile %s\n", in->module_section,
                in->policy != NULL ? tlsd_policy_profile(in->policy) : "(invalid)");
+    else if (in->status == STATUS_NO_POLICY)
+        printf("module: unknown, the file does not load\n");
     else
         printf("module: not loaded by this configuration\n");
+    if (in->module_file[0] != '\0')
+        printf("module ran: yes, a new context carries its security callback (%s)\n",
+               in->module_file);
+    else if (in->module_section != NULL)
+        printf("module ran: no, new contexts do not carry its security callback\n");
     printf("system_default: %s\n", in->system_default != NULL ? in->system_default : "none");
     printf("status: %s\n", status_names[in->status]);
     if (in->errors[0] != '\0')
         printf("errors:\n%s", in->errors);
-    if (in->status == STATUS_BROKEN) {
-        printf("every TLS handshake of a program using this configuration is refused\n");
+    if (in->verdict[0] != '\0')
+        printf("%s\n", in->verdict);
+    if (in->status == STATUS_BROKEN || in->status == STATUS_NO_POLICY)
         return;
-    }
     for (int s = 0; s < 2; s++) {
         printf("\n%s context (%s)\n", s == 0 ? "client" : "server",
                s == 0 ? "TLS_client_method" : "TLS_server_method");
@@ -315,14 +423,86 @@ static int usage(const char *argv0)
     return 64;
 }
 
+/* Loads the file, then reads from new contexts what programs using it get. */
+static void inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL_CTX **server)
+{
+    long line = 0, diagnostics = 0;
+    int loaded, refused = 0;
+    char detail[512];
+
+    in->cnf = NCONF_new(NULL);
+    if (in->cnf == NULL || NCONF_load(in->cnf, in->config, &line) <= 0) {
+        take_errors(in);
+        in->status = STATUS_NO_POLICY;
+        snprintf(in->verdict, sizeof(in->verdict),
+                 "programs using this configuration get NO policy: OpenSSL cannot read or parse "
+                 "the file and ignores all of it, even with config_diagnostics = 1");
+        return;
+    }
+    ERR_set_mark();
+    if (!NCONF_get_number_e(in->cnf, NULL, "config_diagnostics", &diagnostics))
+        diagnostics = 0;
+    ERR_pop_to_mark();
+    find_sections(in);
+    if (in->module_section != NULL)
+        in->policy = tlsd_policy_from_section(in->cnf, in->module_section, 1);
+    take_errors(in);
+    /* As an application would: the module, ssl_conf, providers. */
+    loaded = CONF_modules_load(in->cnf, NULL, 0) > 0;
+    take_errors(in);
+    *client = SSL_CTX_new(TLS_client_method());
+    *server = SSL_CTX_new(TLS_server_method());
+    if (*client == NULL || *server == NULL) {
+        take_errors(in);
+        in->status = STATUS_BROKEN;
+        snprintf(in->verdict, sizeof(in->verdict),
+                 "programs using this configuration cannot create a TLS context");
+        return;
+    }
+    if (module_ran(*client, before, in->module_file, sizeof(in->module_file)))
+        refused = refuses(*client, detail, sizeof(detail));
+    if (refused) {
+        in->status = STATUS_BROKEN;
+        snprintf(in->verdict, sizeof(in->verdict),
+                 "every TLS handshake of a program using this configuration is refused: %s", detail);
+    } else if (!loaded && diagnostics) {
+        in->status = STATUS_BROKEN;
+        snprintf(in->verdict, sizeof(in->verdict),
+                 "OpenSSL fails to load this configuration (config_diagnostics = 1): "
+                 "programs using it cannot start TLS");
+    } else if (!loaded && (in->module_file[0] != '\0' || in->module_section == NULL)) {
+        /* Another module fails (after ours, if ours ran). */
+        in->status = STATUS_BROKEN;
+        snprintf(in->verdict, sizeof(in->verdict),
+                 "OpenSSL stops at the module that fails: in programs, the entries of "
+                 "[openssl_init] after it are skipped");
+    } else if (in->module_file[0] != '\0') {
+        in->status = STATUS_OK;
+        snprintf(in->verdict, sizeof(in->verdict),
+                 "programs using this configuration get the policy of section %.200s",
+                 in->module_section != NULL ? in->module_section : "(unknown)");
+    } else if (in->module_section != NULL) {
+        in->status = STATUS_NO_POLICY;
+        snprintf(in->verdict, sizeof(in->verdict),
+                 "programs using this configuration get NO policy: the module of section %.200s "
+                 "did not run (OpenSSL loads %.512s for it), and without config_diagnostics = 1 "
+                 "OpenSSL goes on without it",
+                 in->module_section, in->module_dso);
+    } else {
+        in->status = STATUS_NOT_LOADED;
+        snprintf(in->verdict, sizeof(in->verdict),
+                 "programs using this configuration get OpenSSL's defaults: it does not name "
+                 "the module");
+    }
+}
+
 int main(int argc, char **argv)
 {
     inspection in = {0};
     row client_rows[MAX_ROWS], server_rows[MAX_ROWS];
     int json = 0, nc = 0, ns = 0;
     char *default_config = NULL;
-    SSL_CTX *client = NULL, *server = NULL;
-    long line = 0;
+    SSL_CTX *before, *client = NULL, *server = NULL;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
@@ -337,40 +517,23 @@ int main(int argc, char **argv)
     OPENSSL_load_builtin_modules();
     if (in.config == NULL)
         in.config = default_config = CONF_get1_default_config_file();
-
-    in.cnf = NCONF_new(NULL);
-    if (in.cnf == NULL || NCONF_load(in.cnf, in.config, &line) <= 0) {
-        in.status = STATUS_BROKEN;
-        take_errors(&in);
-    } else {
-        find_sections(&in);
-        if (in.module_section != NULL
-            && (in.policy = tlsd_policy_from_section(in.cnf, in.module_section, 1)) == NULL)
-            in.status = STATUS_BROKEN;
-        take_errors(&in);
-        /* As an application would: the module, ssl_conf, providers. */
-        if (CONF_modules_load(in.cnf, NULL, 0) <= 0)
-            in.status = STATUS_BROKEN;
-        take_errors(&in);
-        if (in.status == STATUS_OK && in.module_section == NULL)
-            in.status = STATUS_NOT_LOADED;
+    /* Made before any module can run: OpenSSL's own security callback. */
+    before = SSL_CTX_new(TLS_client_method());
+    if (before == NULL) {
+        ERR_print_errors_fp(stderr);
+        return STATUS_BROKEN;
     }
-    if (in.status != STATUS_BROKEN) {
-        client = SSL_CTX_new(TLS_client_method());
-        server = SSL_CTX_new(TLS_server_method());
-        if (client == NULL || server == NULL) {
-            in.status = STATUS_BROKEN;
-            take_errors(&in);
-        } else {
-            nc = context_rows(&in, client, 0, client_rows);
-            ns = context_rows(&in, server, 1, server_rows);
-        }
+    inspect(&in, before, &client, &server);
+    if (in.status == STATUS_OK || in.status == STATUS_NOT_LOADED) {
+        nc = context_rows(&in, client, 0, client_rows);
+        ns = context_rows(&in, server, 1, server_rows);
     }
     if (json)
         print_json(&in, client_rows, nc, server_rows, ns);
     else
         print_text(&in, client_rows, nc, server_rows, ns);
 
+    SSL_CTX_free(before);
     SSL_CTX_free(client);
     SSL_CTX_free(server);
     tlsd_policy_free(in.policy);

@@ -3,10 +3,12 @@
 # golden snapshots of the shipped openssl-cnf/ files: any change to a
 # default shows up as a diff here.
 #
-# usage: inspector.sh INSPECTOR MODULE SOURCE_DIR WORK_DIR
+# usage: inspector.sh INSPECTOR MODULE SOURCE_DIR WORK_DIR LIBRARY_DIR
+# LIBRARY_DIR holds libtlsdefaults.so: where OpenSSL's default DSO name
+# finds it, as in /usr/lib/x86_64-linux-gnu with the -dev package.
 # TLSD_UPDATE_GOLDEN=1 rewrites the snapshots of the running OpenSSL.
 set -uo pipefail
-inspector=$1 module=$2 src=$3 work=$4
+inspector=$1 module=$2 src=$3 work=$4 library_dir=$5
 golden_dir="$src/tests/golden/openssl-$(openssl version | awk '{split($2, v, "."); print v[1] "." v[2]}')"
 failures=0
 
@@ -14,6 +16,7 @@ mkdir -p "$work"
 # The same system store on every machine, whatever the caller's environment.
 export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt SSL_CERT_DIR=/etc/ssl/certs
 export TLSDEFAULTS_DEBUG= OPENSSL_CONF=/nonexistent
+unset LD_LIBRARY_PATH
 
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
@@ -45,6 +48,7 @@ cnf good "Profile = python"
 run good 0 --config "$work/good.cnf"
 expect good "status: ok"
 expect good "module: section tlsd, profile python"
+expect good "module ran: yes, a new context carries its security callback ($module)"
 expect good "MinProtocol          TLSv1.2  (profile python)"
 expect good "VerifyMode           peer  (profile python)"
 expect good "HostnameCheck        no  (not applied to servers)"
@@ -78,9 +82,65 @@ run broken-json 1 --config "$work/broken.cnf" --json
 expect broken-json '"status": "broken"'
 printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n[tlsd]\npath = %s/missing/tlsdefaults.so\n' \
     "$work" >"$work/missing.cnf"
-run missing 1 --config "$work/missing.cnf"
-expect missing "status: broken"
-run unreadable 1 --config "$work/does-not-exist.cnf"
+# OpenSSL skips a module it cannot load: programs get no policy, unless
+# config_diagnostics makes the failure fatal.
+run missing 3 --config "$work/missing.cnf"
+expect missing "status: no policy"
+expect missing "module ran: no, new contexts do not carry its security callback"
+expect missing "programs using this configuration get NO policy: the module of section tlsd did not run"
+{ echo "config_diagnostics = 1"; cat "$work/missing.cnf"; } >"$work/missing-diag.cnf"
+run missing-diag 1 --config "$work/missing-diag.cnf"
+expect missing-diag "OpenSSL fails to load this configuration (config_diagnostics = 1): programs using it cannot start TLS"
+
+# Another module that fails: after ours, programs keep our policy but
+# lose the entries after it (broken); before ours, ours never runs.
+cnf other-after "" "other = other_sect
+[other_sect]
+path = $work/missing/other.so"
+run other-after 1 --config "$work/other-after.cnf"
+expect other-after "module ran: yes"
+expect other-after "OpenSSL stops at the module that fails"
+printf 'openssl_conf = openssl_init\n[openssl_init]\nother = other_sect\ntlsdefaults = tlsd\n[other_sect]\npath = %s/missing/other.so\n[tlsd]\npath = %s\n' \
+    "$work" "$module" >"$work/other-before.cnf"
+run other-before 3 --config "$work/other-before.cnf"
+expect other-before "programs using this configuration get NO policy: the module of section tlsd did not run"
+
+# A file OpenSSL cannot read or parse, here for an unset $ENV:: variable,
+# is ignored whole, even with config_diagnostics: no policy at all.
+run unreadable 3 --config "$work/does-not-exist.cnf"
+expect unreadable "programs using this configuration get NO policy"
+printf 'config_diagnostics = 1\nopenssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n[tlsd]\npath = $ENV::TLSD_UNSET_VARIABLE/tlsdefaults.so\n' \
+    >"$work/unset-env.cnf"
+unset TLSD_UNSET_VARIABLE
+run unset-env 3 --config "$work/unset-env.cnf"
+expect unset-env "status: no policy"
+expect unset-env "variable has no value"
+expect unset-env "programs using this configuration get NO policy: OpenSSL cannot read or parse the file and ignores all of it, even with config_diagnostics = 1"
+run unset-env-json 3 --config "$work/unset-env.cnf" --json
+expect unset-env-json '"status": "no policy"'
+
+# Typos that leave OpenSSL without a lower-case path: it loads the default
+# DSO name, libtlsdefaults.so. Where the library is, the module runs from
+# it and refuses TLS; where it is not, nothing runs. Never exit 0.
+printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n[tlsd]\nPath = %s\n' \
+    "$module" >"$work/path-typo.cnf"
+printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd_typo\n[tlsd]\npath = %s\n' \
+    "$module" >"$work/section-typo.cnf"
+printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n[tlsd]\nMinProtocol = TLSv1.3\n' \
+    >"$work/no-path.cnf"
+for typo in path-typo section-typo no-path; do
+    LD_LIBRARY_PATH=$library_dir run "$typo-lib" 1 --config "$work/$typo.cnf"
+    expect "$typo-lib" "status: broken"
+    expect "$typo-lib" "module ran: yes, a new context carries its security callback ($library_dir/libtlsdefaults-module.so.0)"
+    expect "$typo-lib" "every TLS handshake of a program using this configuration is refused: tlsdefaults configuration is invalid, TLS refused"
+    run "$typo" 3 --config "$work/$typo.cnf"
+    expect "$typo" "programs using this configuration get NO policy: the module of section"
+    expect "$typo" "(OpenSSL loads libtlsdefaults.so for it)"
+done
+expect path-typo-lib "key=Path: OpenSSL reads only the lower-case path"
+expect path-typo "module: section tlsd, profile (invalid)"
+expect section-typo-lib "configuration section not found: section=tlsd_typo"
+expect no-path-lib "module section has no path: section tlsd: key=path is required"
 
 # A configuration without the module: OpenSSL's defaults, exit 2.
 printf 'openssl_conf = openssl_init\n[openssl_init]\n' >"$work/none.cnf"
@@ -110,7 +170,7 @@ else
             flag=()
             [ "$format" = json ] && flag=(--json)
             "$inspector" --config "$work/$name.cnf" "${flag[@]}" 2>&1 |
-                sed "s|$work|<dir>|g" >"$work/$name.$format"
+                sed -e "s|$module|<module>|g" -e "s|$work|<dir>|g" >"$work/$name.$format"
             if [ "${TLSD_UPDATE_GOLDEN:-}" = 1 ]; then
                 cp "$work/$name.$format" "$golden_dir/$name.$format"
             elif ! diff -u "$golden_dir/$name.$format" "$work/$name.$format"; then

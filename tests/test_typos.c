@@ -157,6 +157,28 @@ static void test_automatic_load(void)
     attack_all(auto_client, "automatic load");
 }
 
+/* What the module cannot catch, shown so that the documentation stays
+ * true: OpenSSL ignores a file it cannot parse (here an unset $ENV::
+ * variable) as a whole, even with config_diagnostics = 1, and programs
+ * run with no policy at all. tlsdefaults-info exits 3 for such a file
+ * (tests/inspector.sh). Should OpenSSL ever refuse instead, this fails. */
+static void test_unparsable_file_gets_no_policy(void)
+{
+    char path[4096];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/typo-unset-env.cnf", tlsd_test_certs_dir());
+    f = fopen(path, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fprintf(f, "config_diagnostics = 1\nopenssl_conf = openssl_init\n[openssl_init]\n"
+               "tlsdefaults = tlsd_sect\n[tlsd_sect]\npath = $ENV::TLSD_UNSET_VARIABLE/x.so\n");
+    CU_ASSERT_FATAL(fclose(f) == 0);
+    unsetenv("TLSD_UNSET_VARIABLE");
+    tlsd_test_s_server_drain(&server);
+    CU_ASSERT_EQUAL(auto_client(env_for(path)), 0);
+    CU_ASSERT(has("connected: TLSv1.3"));
+}
+
 static const char *base_of(void *address, char *buf, size_t cap)
 {
     Dl_info info;
@@ -259,6 +281,7 @@ int main(int argc, char **argv)
         {"programs linked with the library keep libcrypto's OPENSSL_init", test_programs_keep_libcrypto_init},
         {"typos: openssl s_client is refused, every run", test_s_client},
         {"typos: a program's automatic load is refused, every run", test_automatic_load},
+        {"an unparsable file: no policy, OpenSSL's doing", test_unparsable_file_gets_no_policy},
         CU_TEST_INFO_NULL,
     };
 
