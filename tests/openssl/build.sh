@@ -183,7 +183,7 @@ sort -u -o "$candidates" "$candidates"
 # --- Download, verify, unpack -------------------------------------------------
 downloads=$cache_root/.downloads
 mkdir -p "$downloads"
-tarball= sha=
+tarball='' sha=''
 while read -r c_sha c_size c_dir c_file; do
     [[ $c_file =~ ^[A-Za-z0-9._+~-]+$ && $c_dir =~ ^[A-Za-z0-9._+/-]+$ && $c_dir != *..* ]] ||
         { say "odd entry in the index ($c_dir/$c_file); skipped"; continue; }

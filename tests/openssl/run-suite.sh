@@ -19,7 +19,7 @@
 # Prints the wall time of each step; exits with ctest's status.
 set -euo pipefail
 
-[ $# -ge 1 ] && [ $# -le 2 ] || { echo "usage: $0 PREFIX [BUILD_DIR]" >&2; exit 64; }
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then echo "usage: $0 PREFIX [BUILD_DIR]" >&2; exit 64; fi
 prefix=$(cd "$1" && pwd) || { echo "run-suite.sh: no directory $1" >&2; exit 64; }
 cd "$(dirname "$0")/../.."
 src=$PWD
