@@ -109,7 +109,7 @@ tlsd_keylog *tlsd_keylog_open(const char *path)
     tlsd_keylog *kl = malloc(sizeof(*kl));
     int fd = -1;
 
-    tlsd_fork_locks_add_mutex(&write_lock);
+    tlsd_fork_locks_add(&write_lock);
 
     /* These are the secrets of every connection: a private file only. */
     if (kl == NULL || (fd = tlsd_private_file_open(path, last_why, sizeof(last_why))) < 0) {

@@ -33,7 +33,7 @@ typedef struct instance {
     struct instance *next;
 } instance;
 
-static pthread_rwlock_t instances_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t instances_lock = PTHREAD_MUTEX_INITIALIZER;
 static instance *instances; /* newest first */
 
 /* The SSL_CTX ex_data index whose new_func reaches every new context; each
@@ -54,7 +54,7 @@ static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
     (void)ptr, (void)argl, (void)argp;
     if (ctx == NULL || tlsd_policy_in_scratch())
         return;
-    pthread_rwlock_rdlock(&instances_lock);
+    pthread_mutex_lock(&instances_lock);
     if (instances != NULL) {
         section = instances->section;
         /* Runs inside SSL_CTX_new(): what fails here must not show up on
@@ -75,7 +75,7 @@ static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                        (void *)ctx, tlsd_guard_ctx_kind(ctx), section,
                        applied ? "" : " in part (see OpenSSL's method limits)");
     }
-    pthread_rwlock_unlock(&instances_lock);
+    pthread_mutex_unlock(&instances_lock);
 }
 
 static int register_ctx_hook(void)
@@ -167,8 +167,8 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
     int queue_was_empty = ERR_peek_error() == 0;
     instance *inst;
 
-    tlsd_fork_locks_add_mutex(&index_lock);
-    tlsd_fork_locks_add_rwlock(&instances_lock);
+    tlsd_fork_locks_add(&index_lock);
+    tlsd_fork_locks_add(&instances_lock);
 
     inst = calloc(1, sizeof(*inst));
     if (inst == NULL || (inst->section = strdup(section)) == NULL) {
@@ -206,10 +206,10 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
         free_instance(inst);
         return 0;
     }
-    pthread_rwlock_wrlock(&instances_lock);
+    pthread_mutex_lock(&instances_lock);
     inst->next = instances;
     instances = inst;
-    pthread_rwlock_unlock(&instances_lock);
+    pthread_mutex_unlock(&instances_lock);
     CONF_imodule_set_usr_data(md, inst);
     return 1;
 }
@@ -220,14 +220,14 @@ void tlsd_module_finish(CONF_IMODULE *md)
 
     if (inst == NULL)
         return;
-    pthread_rwlock_wrlock(&instances_lock);
+    pthread_mutex_lock(&instances_lock);
     for (instance **link = &instances; *link != NULL; link = &(*link)->next) {
         if (*link == inst) {
             *link = inst->next;
             break;
         }
     }
-    pthread_rwlock_unlock(&instances_lock);
+    pthread_mutex_unlock(&instances_lock);
     tlsd_debug("section %s unloaded", inst->section);
     free_instance(inst);
     CONF_imodule_set_usr_data(md, NULL);
