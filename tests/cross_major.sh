@@ -84,17 +84,12 @@ grep -q "libcrypto\.so\.$other_major " <<<"$(ldd "$other_module")" \
 # without policy connects.
 rm -rf "$work/certs" && mkdir -p "$work/certs"
 "$make_certs" "$work/certs" >/dev/null || { echo "FAIL: certificates"; exit 1; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port) closed_port=$(free_port)
-rm -f "$work/server.in" && mkfifo "$work/server.in"
-OPENSSL_CONF=/dev/null "$openssl" s_server -accept "127.0.0.1:$port" -cert "$work/certs/leaf.pem" \
-    -cert_chain "$work/certs/intermediate.pem" -key "$work/certs/leaf-key.pem" \
-    -tls1_1 -cipher 'ALL:@SECLEVEL=0' <"$work/server.in" >"$work/server.log" 2>&1 &
-server=$!
-exec 3>"$work/server.in"
+# shellcheck source=tests/support/tls11_server.sh
+. "$(dirname "$0")/support/tls11_server.sh"
+server=''
 trap 'kill $server 2>/dev/null; exec 3>&-' EXIT
-for _ in $(seq 100); do grep -q ACCEPT "$work/server.log" && break; sleep 0.1; done
-grep -q ACCEPT "$work/server.log" || { cat "$work/server.log"; echo "FAIL: s_server did not start"; exit 1; }
+tls11_server "$openssl" "$work/certs" "$work" || { echo "FAIL: s_server did not start"; exit 1; }
+closed_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
 # cnf NAME PATH DIAGNOSTICS: a configuration that loads the module at PATH.
 cnf() {

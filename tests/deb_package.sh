@@ -70,15 +70,11 @@ status=$?
 grep -q "module: section tlsdefaults_sect, profile python" "$work/info.txt" || fail "module not reported"
 
 "$make_certs" "$work/certs" || fail "certificates"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 44433)
-mkfifo "$work/stdin"
-OPENSSL_CONF=/dev/null "$openssl" s_server -accept "127.0.0.1:$port" -cert "$work/certs/leaf.pem" \
-    -cert_chain "$work/certs/intermediate.pem" -key "$work/certs/leaf-key.pem" \
-    -tls1_1 -cipher 'ALL:@SECLEVEL=0' <"$work/stdin" >"$work/server.log" 2>&1 &
-server=$!
-exec 3>"$work/stdin"
+# shellcheck source=tests/support/tls11_server.sh
+. "$(dirname "$0")/support/tls11_server.sh"
+server=''
 trap 'kill $server 2>/dev/null; exec 3>&-' EXIT
-for _ in $(seq 50); do grep -q ACCEPT "$work/server.log" && break; sleep 0.1; done
+tls11_server "$openssl" "$work/certs" "$work" || fail "s_server did not start"
 client() {
     OPENSSL_CONF=$1 timeout 20 "$openssl" s_client -connect "127.0.0.1:$port" -servername localhost \
         -CAfile "$work/certs/root.pem" -cipher 'ALL:@SECLEVEL=0' -brief </dev/null >"$work/client.log" 2>&1
