@@ -10,6 +10,7 @@
 #include "test_certs.h"
 #include "test_config.h"
 #include "test_main.h"
+#include "test_peers.h"
 #include "test_process.h"
 
 #define CERT(name) tlsd_test_cert_path(name)
@@ -157,11 +158,12 @@ static void test_curl_below_the_floor(void)
     const char *const probe[] = {"curl", "--version", NULL};
     tlsd_test_server srv;
 
-    if (tlsd_test_run(probe, NULL, "", output, sizeof(output), 10) != 0
-        || strstr(output, "OpenSSL/3") == NULL) {
-        fprintf(stderr, "\n  SKIP: no curl built with OpenSSL 3 on this machine\n");
+    if (tlsd_test_run(probe, NULL, "", output, sizeof(output), 10) != 0) {
+        fprintf(stderr, "\n  SKIP: curl is not installed here\n");
         return;
     }
+    if (!tlsd_test_peer_usable("curl", tlsd_test_which("curl")))
+        return;
     CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", old, without_module));
     snprintf(url, sizeof(url), "https://localhost:%d/", srv.port);
     CU_ASSERT_EQUAL(tlsd_test_run(argv, without_module, "", output, sizeof(output), 20), 0);
