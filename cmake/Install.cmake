@@ -63,6 +63,17 @@ set(_TLSD_MODULES_DIR_DEFAULT ${_tlsd_modules_default} CACHE INTERNAL "")
 
 set(TLSD_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tlsdefaults)
 
+# The OpenSSL this build uses (find_package(OpenSSL) in CMakeLists.txt):
+# its prefix, the directory of its libssl, its major and major.minor. The
+# installed CMake and pkg-config files pin it for consumers (another major
+# version is another ABI: libssl.so.3 and libssl.so.4 in one process), and
+# the tests build and run against it (tests/CMakeLists.txt).
+get_filename_component(TLSD_OPENSSL_ROOT "${OPENSSL_INCLUDE_DIR}" DIRECTORY)
+get_filename_component(TLSD_OPENSSL_LIBDIR "${OPENSSL_SSL_LIBRARY}" DIRECTORY)
+string(REGEX MATCH "^([0-9]+)\\.([0-9]+)" TLSD_OPENSSL_MAJOR_MINOR "${OPENSSL_VERSION}")
+set(TLSD_OPENSSL_MAJOR ${CMAKE_MATCH_1})
+math(EXPR TLSD_OPENSSL_NEXT_MAJOR "${TLSD_OPENSSL_MAJOR} + 1")
+
 # The exported names: tlsdefaults::tlsdefaults and tlsdefaults::tlsdefaults_static.
 set_target_properties(tlsdefaults_shared PROPERTIES EXPORT_NAME tlsdefaults)
 set_target_properties(tlsdefaults_static PROPERTIES EXPORT_NAME tlsdefaults_static)
@@ -127,6 +138,8 @@ install(CODE "
     set(TLSD_PC_LIBDIR [=[${_tlsd_pc_LIBDIR}]=])
     set(TLSD_PC_INCLUDEDIR [=[${_tlsd_pc_INCLUDEDIR}]=])
     set(PROJECT_VERSION \"${PROJECT_VERSION}\")
+    set(TLSD_OPENSSL_MAJOR_MINOR \"${TLSD_OPENSSL_MAJOR_MINOR}\")
+    set(TLSD_OPENSSL_NEXT_MAJOR \"${TLSD_OPENSSL_NEXT_MAJOR}\")
     configure_file(\"${PROJECT_SOURCE_DIR}/cmake/tlsdefaults.pc.in\"
                    \"${PROJECT_BINARY_DIR}/tlsdefaults.pc\" @ONLY)
 ")

@@ -6,10 +6,21 @@
 # usage: inspector.sh INSPECTOR MODULE SOURCE_DIR WORK_DIR LIBRARY_DIR
 # LIBRARY_DIR holds libtlsdefaults.so: where OpenSSL's default DSO name
 # finds it, as in /usr/lib/x86_64-linux-gnu with the -dev package.
-# TLSD_UPDATE_GOLDEN=1 rewrites the snapshots of the running OpenSSL.
+# TLSD_OPENSSL_VERSION (from tests/CMakeLists.txt) is the OpenSSL the
+# inspector is built against: its snapshots are tests/golden/openssl-MAJOR.MINOR.
+# Versions whose output is the same share one directory: the others are
+# symbolic links to it (openssl-3.5 -> openssl-3.0). A version without
+# snapshots fails, with the command that makes them.
+# TLSD_UPDATE_GOLDEN=1 writes the snapshots of this build's OpenSSL: into
+# its own directory, made anew (a link replaced by a directory) when they
+# differ from what it shared; a new version identical to a directory gets
+# a link to it.
 set -uo pipefail
 inspector=$1 module=$2 src=$3 work=$4 library_dir=$5
-golden_dir="$src/tests/golden/openssl-$(openssl version | awk '{split($2, v, "."); print v[1] "." v[2]}')"
+version=${TLSD_OPENSSL_VERSION:?the OpenSSL version of the build (set by tests/CMakeLists.txt)}
+major_minor=$(awk -F. '{ print $1 "." $2 }' <<<"$version")
+golden_root=$src/tests/golden
+golden_dir=$golden_root/openssl-$major_minor
 failures=0
 
 mkdir -p "$work"
@@ -154,30 +165,59 @@ expect default "configuration: $work/good.cnf"
 # Golden snapshots of the shipped files, with path pointing here. The
 # system-wide drop-in is included from a main file, as /etc/ssl/openssl.cnf
 # would include it.
-if [ ! -d "$golden_dir" ] && [ "${TLSD_UPDATE_GOLDEN:-}" != 1 ]; then
-    echo "golden snapshots: none for $(openssl version) in tests/golden/, skipped"
-else
-    mkdir -p "$golden_dir"
-    for snippet in "$src"/openssl-cnf/*.cnf; do
-        name=$(basename "$snippet" .cnf)
-        sed "s|^path = .*|path = $module|" "$snippet" >"$work/$name.snippet"
-        if grep -q '^openssl_conf' "$work/$name.snippet"; then
-            cp "$work/$name.snippet" "$work/$name.cnf"
-        else
-            printf 'openssl_conf = openssl_init\n.include %s\n' "$work/$name.snippet" >"$work/$name.cnf"
-        fi
-        for format in txt json; do
-            flag=()
-            [ "$format" = json ] && flag=(--json)
-            "$inspector" --config "$work/$name.cnf" "${flag[@]}" 2>&1 |
-                sed -e "s|$module|<module>|g" -e "s|$work|<dir>|g" >"$work/$name.$format"
-            if [ "${TLSD_UPDATE_GOLDEN:-}" = 1 ]; then
-                cp "$work/$name.$format" "$golden_dir/$name.$format"
-            elif ! diff -u "$golden_dir/$name.$format" "$work/$name.$format"; then
-                fail "golden $name.$format differs (TLSD_UPDATE_GOLDEN=1 to accept)"
-            fi
-        done
+mkdir -p "$work/golden"
+rm -f "$work/golden/"*
+for snippet in "$src"/openssl-cnf/*.cnf; do
+    name=$(basename "$snippet" .cnf)
+    sed "s|^path = .*|path = $module|" "$snippet" >"$work/$name.snippet"
+    if grep -q '^openssl_conf' "$work/$name.snippet"; then
+        cp "$work/$name.snippet" "$work/$name.cnf"
+    else
+        printf 'openssl_conf = openssl_init\n.include %s\n' "$work/$name.snippet" >"$work/$name.cnf"
+    fi
+    for format in txt json; do
+        flag=()
+        [ "$format" = json ] && flag=(--json)
+        "$inspector" --config "$work/$name.cnf" "${flag[@]}" 2>&1 |
+            sed -e "s|$module|<module>|g" -e "s|$work|<dir>|g" >"$work/golden/$name.$format"
     done
+done
+shown=tests/golden/openssl-$major_minor
+if [ "${TLSD_UPDATE_GOLDEN:-}" = 1 ]; then
+    if [ -d "$golden_dir" ] && diff -r "$golden_dir" "$work/golden" >/dev/null; then
+        echo "golden snapshots: $shown is up to date"
+    elif [ -L "$golden_dir" ] || [ ! -e "$golden_dir" ]; then
+        # A directory of its own, or a link to an identical one.
+        rm -f "$golden_dir"
+        same=
+        for d in "$golden_root"/openssl-*; do
+            if [ -d "$d" ] && [ ! -L "$d" ] && diff -r "$d" "$work/golden" >/dev/null; then same=$d; break; fi
+        done
+        if [ -n "$same" ]; then
+            ln -s "$(basename "$same")" "$golden_dir"
+            echo "golden snapshots: $shown -> $(basename "$same") (the same output)"
+        else
+            mkdir "$golden_dir" && cp "$work/golden/"* "$golden_dir/"
+            echo "golden snapshots: $shown written; compare it with the others (diff -r) before committing"
+        fi
+    else
+        cp "$work/golden/"* "$golden_dir/"
+        echo "golden snapshots: $shown rewritten (and those that link to it); check with git diff"
+    fi
+elif [ ! -d "$golden_dir" ]; then
+    fail "golden snapshots: none for OpenSSL $version ($shown). Make them with
+    TLSD_UPDATE_GOLDEN=1 ctest --test-dir BUILD_DIR -R inspector
+then read the diff against another version's (diff -r tests/golden/openssl-3.0 $shown): only
+differences that this OpenSSL explains, and commit them"
+else
+    for f in "$work/golden/"*; do
+        name=$(basename "$f")
+        if ! diff -u "$golden_dir/$name" "$f"; then
+            fail "golden $name differs from $shown (TLSD_UPDATE_GOLDEN=1 to accept)"
+        fi
+    done
+    [ "$(find "$golden_dir/" -type f | wc -l)" -eq "$(find "$work/golden" -type f | wc -l)" ] ||
+        fail "$shown holds other files than the snapshots of openssl-cnf/*.cnf"
 fi
 
 [ "$failures" -eq 0 ] && echo "inspector: all checks passed"

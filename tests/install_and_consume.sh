@@ -10,10 +10,25 @@
 # The last four are the install destinations as configured (relative to
 # the prefix unless absolute). Everything is written under
 # BUILD_DIR/tests/install-and-consume, left in place for a post-mortem.
+# The OpenSSL the build uses comes in the environment (tests/CMakeLists.txt):
+# TLSD_OPENSSL_ROOT (its prefix), TLSD_OPENSSL_LIBDIR (where its libssl.so
+# is), TLSD_OPENSSL_VERSION. Every consumer must build and run against it:
+# the CMake package and the .pc file pin it.
 set -euo pipefail
 [ $# -eq 10 ] || { echo "usage: $0 BUILD SOURCE CMAKE CC OPENSSL CERTS LIBDIR INCLUDEDIR DATADIR MODULES_DIR" >&2; exit 2; }
 build=$1 src=$2 cmake=$3 cc=$4 openssl=$5 make_certs=$6
 libdir=$7 includedir=$8 datadir=$9 modulesdir=${10}
+: "${TLSD_OPENSSL_ROOT:?}" "${TLSD_OPENSSL_LIBDIR:?}" "${TLSD_OPENSSL_VERSION:?}"
+ossl_libssl=$(readlink -f "$TLSD_OPENSSL_LIBDIR/libssl.so")
+# compatible VERSION: an OpenSSL the build's libraries can run on, the
+# rule the installed CMake and pkg-config files apply: the same major
+# version, at least the same minor one.
+compatible() {
+    local want=$TLSD_OPENSSL_VERSION have=$1
+    [ "${have%%.*}" = "${want%%.*}" ] || return 1
+    want=${want#*.} have=${have#*.}
+    [ "${have%%.*}" -ge "${want%%.*}" ] 2>/dev/null
+}
 
 scratch=$build/tests/install-and-consume
 rm -rf "$scratch"
@@ -92,12 +107,35 @@ install_into "" "$prefix"
 
 flags=(-Wall -Wextra -Werror -DOPENSSL_API_COMPAT=30000 -DOPENSSL_NO_DEPRECATED)
 
-step "the example with find_package(tlsdefaults), shared"
-"$cmake" -S "$src/docs/examples" -B "$scratch/example-cmake" -DCMAKE_C_COMPILER="$cc" \
+# same_openssl BUILD_DIR: the consumer's CMake found the build's OpenSSL.
+same_openssl() {
+    local found
+    found=$(sed -n 's/^OPENSSL_SSL_LIBRARY:[A-Z]*=//p' "$1/CMakeCache.txt")
+    [ "$(readlink -f "$found")" = "$ossl_libssl" ] \
+        || fail "$(basename "$1") found OpenSSL's libssl at '$found', not $ossl_libssl (OpenSSL $TLSD_OPENSSL_VERSION)"
+    echo "ok: $(basename "$1") uses OpenSSL $TLSD_OPENSSL_VERSION ($found)"
+}
+# loads_openssl PROGRAM [ENV...]: it runs on the build's libssl.
+loads_openssl() {
+    local program=$1 libs line
+    shift
+    libs=$(env "$@" ldd "$program")
+    line=$(grep -E '^[[:space:]]*libssl\.so' <<<"$libs") || fail "$program does not load libssl: $libs"
+    [ "$(readlink -f "$(awk '{ print $3 }' <<<"$line")")" = "$ossl_libssl" ] \
+        || fail "$program loads another libssl than $ossl_libssl: $line"
+    echo "ok: $(basename "$program") loads $ossl_libssl"
+}
+
+step "the example with find_package(tlsdefaults), shared, no OpenSSL named"
+# Nothing says where OpenSSL is: the installed package's own record of it
+# must find the build's.
+env -u OPENSSL_ROOT_DIR "$cmake" -S "$src/docs/examples" -B "$scratch/example-cmake" -DCMAKE_C_COMPILER="$cc" \
     -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="${flags[*]}"
 "$cmake" --build "$scratch/example-cmake"
 grep -qx "tlsdefaults_DIR:PATH=$prefix/$libdir/cmake/tlsdefaults" "$scratch/example-cmake/CMakeCache.txt" \
     || fail "find_package did not use the scratch install: $(grep tlsdefaults_DIR "$scratch/example-cmake/CMakeCache.txt")"
+same_openssl "$scratch/example-cmake"
+loads_openssl "$scratch/example-cmake/connect"
 
 step "the example with find_package(tlsdefaults), static"
 # The same source against tlsdefaults::tlsdefaults_static: the archive must
@@ -111,28 +149,60 @@ find_package(tlsdefaults REQUIRED)
 add_executable(connect_static "$src/docs/examples/connect.c")
 target_link_libraries(connect_static PRIVATE tlsdefaults::tlsdefaults_static)
 EOF
+# This consumer names the OpenSSL, as one that has several would.
 "$cmake" -S "$scratch/static-src" -B "$scratch/example-static" -DCMAKE_C_COMPILER="$cc" \
-    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="${flags[*]}"
+    -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_C_FLAGS="${flags[*]}" -DOPENSSL_ROOT_DIR="$TLSD_OPENSSL_ROOT"
 "$cmake" --build "$scratch/example-static"
 if grep -q 'NEEDED.*libtlsdefaults' <<<"$(readelf -d "$scratch/example-static/connect_static")"; then
     fail "connect_static needs libtlsdefaults.so"
 fi
+same_openssl "$scratch/example-static"
+loads_openssl "$scratch/example-static/connect_static"
+
+# Negative control, where the system has another OpenSSL than the build
+# (a build against OpenSSL 3.5 or 4.0 on Debian 12): pointed at it, the
+# package refuses to be found, rather than mix two OpenSSLs in a program.
+system_version=$(sed -n 's/^#[[:space:]]*define[[:space:]]*OPENSSL_VERSION_STR[[:space:]]*"\(.*\)"/\1/p' \
+    /usr/include/openssl/opensslv.h 2>/dev/null || true)
+if [ "$TLSD_OPENSSL_ROOT" != /usr ] && [ -n "$system_version" ] && ! compatible "$system_version"; then
+    step "find_package(tlsdefaults) with OPENSSL_ROOT_DIR=/usr (OpenSSL $system_version): refused"
+    if "$cmake" -S "$src/docs/examples" -B "$scratch/example-other" -DCMAKE_C_COMPILER="$cc" \
+           -DCMAKE_PREFIX_PATH="$prefix" -DOPENSSL_ROOT_DIR=/usr >"$scratch/example-other.log" 2>&1; then
+        cat "$scratch/example-other.log"
+        fail "find_package(tlsdefaults) accepted OpenSSL $system_version; the build uses $TLSD_OPENSSL_VERSION"
+    fi
+    refusal=$(grep -E -A 3 'Could NOT find OpenSSL|tlsdefaults was built with OpenSSL' "$scratch/example-other.log") \
+        || { cat "$scratch/example-other.log"; fail "find_package(tlsdefaults) failed, but not for OpenSSL"; }
+    echo "$refusal"
+fi
 
 step "the example with pkg-config"
-export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+# The .pc file requires the major version of OpenSSL it was built with:
+# where the default search path has another, it refuses.
+if ! pc_default=$(PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig pkg-config --modversion libssl 2>&1) ||
+   ! compatible "$pc_default"; then
+    if PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig pkg-config --libs tlsdefaults >"$scratch/pc-other.log" 2>&1; then
+        fail "pkg-config tlsdefaults accepted libssl '$pc_default'; the build uses $TLSD_OPENSSL_VERSION"
+    fi
+    echo "ok: without OpenSSL $TLSD_OPENSSL_VERSION's .pc files, pkg-config refuses: $(head -n 1 "$scratch/pc-other.log")"
+fi
+export PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig:$TLSD_OPENSSL_LIBDIR/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}
+[ "$(pkg-config --modversion libssl)" = "$TLSD_OPENSSL_VERSION" ] \
+    || fail "pkg-config finds libssl $(pkg-config --modversion libssl), not $TLSD_OPENSSL_VERSION"
 pc_flags=$(pkg-config --cflags --libs tlsdefaults)
 echo "pkg-config --cflags --libs tlsdefaults: $pc_flags"
 # shellcheck disable=SC2086 # pkg-config output is meant to be split
 "$cc" -std=c11 "${flags[@]}" -o "$scratch/connect-pc" "$src/docs/examples/connect.c" $pc_flags
-# This build has no RPATH: it finds the installed library through
-# LD_LIBRARY_PATH (the CMake builds carry an RPATH and need none).
-pc_env=(env "LD_LIBRARY_PATH=$prefix/$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+# This build has no RPATH: it finds the installed library, and OpenSSL's,
+# through LD_LIBRARY_PATH (the CMake builds carry an RPATH and need none).
+pc_env=(env "LD_LIBRARY_PATH=$prefix/$libdir:$(pkg-config --variable=libdir libssl)${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 # ldd's output is taken whole: with pipefail, "ldd | grep -q" fails
 # whenever grep exits first and ldd gets SIGPIPE.
 libs=$("${pc_env[@]}" ldd "$scratch/connect-pc")
 grep libtlsdefaults <<<"$libs"
 grep -q "=> $prefix/$libdir/libtlsdefaults.so.0" <<<"$libs" \
     || fail "connect-pc does not load the installed libtlsdefaults.so.0"
+loads_openssl "$scratch/connect-pc" "${pc_env[@]:1}"
 
 step "a program linked as pkg-config says calls libcrypto's OPENSSL_init()"
 # shellcheck disable=SC2086 # pkg-config output is meant to be split

@@ -163,6 +163,35 @@ int tlsd_test_run(const char *const argv[], const char *const env_set[],
     return status;
 }
 
+const char *tlsd_test_status_text(int status, char *buf, size_t cap)
+{
+    if (status < 0 || status == 126 || status == 127)
+        snprintf(buf, cap, "not started (%d)", status);
+    else if (status >= 128)
+        snprintf(buf, cap, "killed by signal %d (%s%s)", status - 128, strsignal(status - 128),
+                 status - 128 == SIGKILL ? ", as at the time limit" : "");
+    else
+        snprintf(buf, cap, "exit %d", status);
+    return buf;
+}
+
+int tlsd_test_is_refusal(int status)
+{
+    return status > 0 && status < 126;
+}
+
+int tlsd_test_refused(int status, const char *who, const char *output)
+{
+    char text[128];
+
+    if (tlsd_test_is_refusal(status))
+        return 1;
+    fprintf(stderr, "\n  FAIL: %s did not refuse: %s%s; it said:\n%s\n", who,
+            tlsd_test_status_text(status, text, sizeof(text)),
+            status >= 128 ? " (a crash is not a refusal)" : "", output);
+    return 0;
+}
+
 int tlsd_test_free_port(void)
 {
     struct sockaddr_in a = {0};

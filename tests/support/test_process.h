@@ -13,6 +13,21 @@
 int tlsd_test_run(const char *const argv[], const char *const env_set[],
                   const char *stdin_text, char *out, size_t cap, int timeout_s);
 
+/* What a status of tlsd_test_run says, for messages: "exit 1", "killed by
+ * signal 11 (Segmentation fault)", "not started". Returns buf. */
+const char *tlsd_test_status_text(int status, char *buf, size_t cap);
+
+/* 1 when status is a refusal: the program ran and exited with a non-zero
+ * status of its own. A program killed by a signal (a crash, or the time
+ * limit: 128+signal), one that did not start (-1, 126, 127) or exited 0
+ * did not refuse anything. */
+int tlsd_test_is_refusal(int status);
+
+/* tlsd_test_is_refusal, and when it is not one, a line on stderr naming
+ * who and what happened (a crash is never counted as a refusal), with the
+ * program's output. For CU_ASSERT(tlsd_test_refused(...)). */
+int tlsd_test_refused(int status, const char *who, const char *output);
+
 typedef struct {
     pid_t pid;
     int port;
