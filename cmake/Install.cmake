@@ -8,26 +8,58 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-# Where OpenSSL looks for modules: ask the installed libcrypto. Its
-# modulesdir is absolute (/usr/lib/x86_64-linux-gnu/ossl-modules); made
-# relative to libcrypto's own prefix, it follows our install prefix, which
-# is where it lands when both prefixes are /usr.
+# Where OpenSSL looks for modules: ask the libcrypto this build links
+# (OPENSSL_CRYPTO_LIBRARY), through the libcrypto.pc beside it, not the
+# first libcrypto.pc on pkg-config's path: a build against another OpenSSL
+# (-DOPENSSL_ROOT_DIR=..., e.g. 4.0 beside the system's 3.x) goes into
+# that OpenSSL's own modules directory, where a module of the other major
+# never is (issue 13). Its modulesdir is absolute
+# (/usr/lib/x86_64-linux-gnu/ossl-modules); made relative to libcrypto's
+# own prefix, it follows our install prefix, which is where it lands when
+# both prefixes are the same (/usr).
 set(_tlsd_modules_default ${CMAKE_INSTALL_LIBDIR}/ossl-modules)
 find_package(PkgConfig QUIET)
-if(PKG_CONFIG_FOUND)
-    pkg_get_variable(_tlsd_ossl_modulesdir libcrypto modulesdir)
-    pkg_get_variable(_tlsd_ossl_prefix libcrypto prefix)
-    if(_tlsd_ossl_modulesdir)
-        set(_tlsd_modules_default ${_tlsd_ossl_modulesdir})
-        string(LENGTH "${_tlsd_ossl_prefix}/" _tlsd_len)
-        string(SUBSTRING "${_tlsd_ossl_modulesdir}" 0 ${_tlsd_len} _tlsd_head)
-        if(_tlsd_ossl_prefix AND _tlsd_head STREQUAL "${_tlsd_ossl_prefix}/")
-            string(SUBSTRING "${_tlsd_ossl_modulesdir}" ${_tlsd_len} -1 _tlsd_modules_default)
+get_filename_component(_tlsd_crypto_libdir "${OPENSSL_CRYPTO_LIBRARY}" DIRECTORY)
+set(_tlsd_crypto_pc "${_tlsd_crypto_libdir}/pkgconfig/libcrypto.pc")
+set(_tlsd_ossl_modulesdir "")
+set(_tlsd_ossl_prefix "")
+if(PKG_CONFIG_FOUND AND EXISTS "${_tlsd_crypto_pc}")
+    foreach(var modulesdir prefix)
+        execute_process(COMMAND ${PKG_CONFIG_EXECUTABLE} --variable=${var} ${_tlsd_crypto_pc}
+            OUTPUT_VARIABLE _tlsd_ossl_${var} OUTPUT_STRIP_TRAILING_WHITESPACE
+            RESULT_VARIABLE _tlsd_status ERROR_QUIET)
+        if(NOT _tlsd_status EQUAL 0)
+            set(_tlsd_ossl_${var} "")
         endif()
+    endforeach()
+endif()
+if(_tlsd_ossl_modulesdir)
+    set(_tlsd_modules_default ${_tlsd_ossl_modulesdir})
+    string(LENGTH "${_tlsd_ossl_prefix}/" _tlsd_len)
+    string(SUBSTRING "${_tlsd_ossl_modulesdir}" 0 ${_tlsd_len} _tlsd_head)
+    if(_tlsd_ossl_prefix AND _tlsd_head STREQUAL "${_tlsd_ossl_prefix}/")
+        string(SUBSTRING "${_tlsd_ossl_modulesdir}" ${_tlsd_len} -1 _tlsd_modules_default)
     endif()
+    # The shipped snippets name path = $ORIGIN/ossl-modules/tlsdefaults.so:
+    # the directory of the libcrypto that loads the module, + ossl-modules.
+    # Say so when this OpenSSL keeps its modules elsewhere.
+    get_filename_component(_tlsd_real_libdir "${_tlsd_crypto_libdir}" REALPATH)
+    get_filename_component(_tlsd_real_modulesdir "${_tlsd_ossl_modulesdir}" REALPATH)
+    if(NOT _tlsd_real_modulesdir STREQUAL "${_tlsd_real_libdir}/ossl-modules")
+        message(STATUS "OpenSSL's modules directory ${_tlsd_ossl_modulesdir} is not "
+            "${_tlsd_crypto_libdir}/ossl-modules: the snippets' path "
+            "$ORIGIN/ossl-modules/tlsdefaults.so will not find the module there; "
+            "name it by its absolute path (docs/configuration.md)")
+    endif()
+endif()
+# A value the user chose stays; a default computed for another OpenSSL
+# (an earlier configuration of this build directory) follows the new one.
+if(DEFINED _TLSD_MODULES_DIR_DEFAULT AND TLSD_MODULES_DIR STREQUAL "${_TLSD_MODULES_DIR_DEFAULT}")
+    unset(TLSD_MODULES_DIR CACHE)
 endif()
 set(TLSD_MODULES_DIR ${_tlsd_modules_default} CACHE STRING
     "Where to install the config module tlsdefaults.so (relative: under the install prefix)")
+set(_TLSD_MODULES_DIR_DEFAULT ${_tlsd_modules_default} CACHE INTERNAL "")
 
 set(TLSD_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/tlsdefaults)
 

@@ -6,12 +6,11 @@
 
 #include <pthread.h>
 
-/* Adds a statically initialised lock (once is enough; again is harmless).
- * fork() then takes it (a rwlock for writing), releases it in the parent
- * and initialises it anew in the child: glibc's rwlock knows its writer by
- * thread ID, and the child's one thread has another. No program code may
- * run while such a lock is held, or a fork() from it would deadlock. */
-void tlsd_fork_locks_add_mutex(pthread_mutex_t *lock);
-void tlsd_fork_locks_add_rwlock(pthread_rwlock_t *lock);
+/* Adds a lock (once is enough; again is harmless). fork() then takes it
+ * and releases it in both parent and child. Mutexes only: a glibc rwlock
+ * knows its writer by thread ID, and the child's thread has another one,
+ * so a child could not release it. No program code may run while such a
+ * lock is held, or a fork() from it would deadlock. */
+void tlsd_fork_locks_add(pthread_mutex_t *lock);
 
 #endif

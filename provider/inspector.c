@@ -27,6 +27,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
+#include "client_hello.h"
+#include "keylog.h"
 #include "policy.h"
 #include "trust_store.h"
 
@@ -50,6 +52,7 @@ typedef struct {
     int status;
     char module_file[PATH_MAX]; /* where a new context's security callback is, if ours */
     char verdict[1024];    /* what programs using the configuration get */
+    char groups[1024];     /* what a new client context offers */
     char errors[4096];
 } inspection;
 
@@ -298,7 +301,7 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
     rows[n - 1].name = "Ciphers";
     tlsd_ctx_cipher_names(ctx, 1, text, sizeof(text));
     conf_row(in, rows, &n, "Ciphersuites", text);
-    conf_row(in, rows, &n, "Groups", NULL);
+    conf_row(in, rows, &n, "Groups", in->groups[0] != '\0' ? in->groups : NULL);
     conf_row(in, rows, &n, "SignatureAlgorithms", NULL);
     snprintf(text, sizeof(text), "0x%08llx", (unsigned long long)SSL_CTX_get_options(ctx));
     conf_row(in, rows, &n, "Options", text);
@@ -325,6 +328,16 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
     guard_row(in, rows, &n, "HostnameCheck", 1, server, policy_value(in, "HostnameCheck"));
     guard_row(in, rows, &n, "Enforce", 0, server, policy_value(in, "Enforce"));
     guard_row(in, rows, &n, "KeyLog", 0, server, policy_value(in, "KeyLog"));
+    r = add(rows, &n, "KeyLogWriter");
+    if (tlsd_openssl_writes_keylog()) {
+        snprintf(r->value, sizeof(r->value), "OpenSSL itself, for every context");
+        snprintf(r->origin, sizeof(r->origin),
+                 "libssl built with enable-sslkeylog; KeyLog cannot stop it");
+    } else {
+        snprintf(r->value, sizeof(r->value), "%s",
+                 strcmp(policy_value(in, "KeyLog"), "yes") == 0 ? "the module" : "nobody");
+        snprintf(r->origin, sizeof(r->origin), "KeyLog; this libssl does not read SSLKEYLOGFILE");
+    }
     return n;
 }
 
@@ -459,6 +472,7 @@ static void inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL_CTX *
                  "programs using this configuration cannot create a TLS context");
         return;
     }
+    tlsd_offered_groups(*client, in->groups, sizeof(in->groups));
     if (module_ran(*client, before, in->module_file, sizeof(in->module_file)))
         refused = refuses(*client, detail, sizeof(detail));
     if (refused) {

@@ -1,8 +1,10 @@
 /* NSS key log files: one open file per path given, shared by the contexts
  * that name it, lines written whole under one process-wide lock. */
 #include <errno.h>
+#include <link.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,20 +81,60 @@ static void write_line(const SSL *ssl, const char *line)
     free(buf);
 }
 
+/* Finds the libssl that holds SSL_CTX_new() and looks for the name of the
+ * variable in its read-only data: libssl reads SSLKEYLOGFILE itself only
+ * when built with enable-sslkeylog (3.5+), and only then holds the name.
+ * No public call says how libssl was built, and a module built with one
+ * release's headers may run on another: the library itself is asked. */
+static int find_name_in_libssl(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    static const char name[] = "SSLKEYLOGFILE";
+    uintptr_t target = (uintptr_t)(void *)SSL_CTX_new;
+    int *found = arg, holds_target = 0;
+
+    (void)size;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+
+        if (ph->p_type == PT_LOAD && target >= start && target < start + ph->p_memsz)
+            holds_target = 1;
+    }
+    if (!holds_target)
+        return 0;
+    for (int i = 0; i < info->dlpi_phnum && !*found; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_R) && !(ph->p_flags & PF_W))
+            *found = memmem((const void *)(info->dlpi_addr + ph->p_vaddr), ph->p_filesz,
+                            name, sizeof(name)) != NULL;
+    }
+    return 1;
+}
+
+static int openssl_writes;
+static pthread_once_t openssl_writes_once = PTHREAD_ONCE_INIT;
+
+static void probe_libssl(void)
+{
+    dl_iterate_phdr(find_name_in_libssl, &openssl_writes);
+}
+
+int tlsd_openssl_writes_keylog(void)
+{
+    pthread_once(&openssl_writes_once, probe_libssl);
+    return openssl_writes;
+}
+
 const char *tlsd_keylog_env_path(void)
 {
     const char *path = secure_getenv("SSLKEYLOGFILE");
 
-#if OPENSSL_VERSION_NUMBER >= 0x30500000L && !defined(OPENSSL_NO_SSLKEYLOG)
-    /* OpenSSL 3.5+ built with enable-sslkeylog writes SSLKEYLOGFILE itself,
-     * for every context: a second writer would log every secret twice.
-     * Only 3.5+ headers can say how OpenSSL was built (sslkeylog is off by
-     * default, so older headers are taken to mean "not built with it").
-     * Never runs on Debian 12 (OpenSSL 3.0): no test covers this branch. */
-    if (OpenSSL_version_num() >= 0x30500000L)
+    if (path == NULL || *path == '\0')
         return NULL;
-#endif
-    return path != NULL && *path != '\0' ? path : NULL;
+    /* OpenSSL that writes the file itself does so for every context: a
+     * second writer would log every secret twice. */
+    return tlsd_openssl_writes_keylog() ? NULL : path;
 }
 
 /* Why this thread's last tlsd_keylog_open() failed. */
@@ -109,7 +151,7 @@ tlsd_keylog *tlsd_keylog_open(const char *path)
     tlsd_keylog *kl = malloc(sizeof(*kl));
     int fd = -1;
 
-    tlsd_fork_locks_add_mutex(&write_lock);
+    tlsd_fork_locks_add(&write_lock);
 
     /* These are the secrets of every connection: a private file only. */
     if (kl == NULL || (fd = tlsd_private_file_open(path, last_why, sizeof(last_why))) < 0) {

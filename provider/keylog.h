@@ -7,8 +7,13 @@
 /* An open key log file, reference counted by the contexts that use it. */
 typedef struct tlsd_keylog tlsd_keylog;
 
+/* True when this process's libssl writes SSLKEYLOGFILE itself, for every
+ * context (3.5+ built with enable-sslkeylog), whatever KeyLog says. Decided
+ * at run time, from the libssl in use. */
+int tlsd_openssl_writes_keylog(void);
+
 /* SSLKEYLOGFILE (secure_getenv; empty is unset), or NULL when unset or
- * when OpenSSL writes it itself (3.5+ built with enable-sslkeylog). */
+ * when OpenSSL writes it itself. */
 const char *tlsd_keylog_env_path(void);
 
 /* Opens path for appending with tlsd_private_file_open (created 0600; a

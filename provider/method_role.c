@@ -7,8 +7,9 @@
 /* The fixed-version methods are deprecated and hidden from this build
  * (OPENSSL_NO_DEPRECATED), but careless programs still use them (Perl's
  * Net::SSLeay, Python's PROTOCOL_TLSv1_2): they are looked up by name in
- * the libssl that provides TLS_method(). A release without one simply
- * has no row for it. */
+ * the libssl that provides TLS_method(), with QUIC's, which a module built
+ * with 3.0's headers cannot name otherwise. A release without one simply
+ * has no row for it (4.0 removed the fixed-version ones). */
 static const struct {
     const char *symbol;
     tlsd_role role;
@@ -29,6 +30,11 @@ static const struct {
     {"DTLSv1_2_method", TLSD_ROLE_GENERIC, 1},
     {"DTLSv1_2_client_method", TLSD_ROLE_CLIENT, 1},
     {"DTLSv1_2_server_method", TLSD_ROLE_SERVER, 1},
+    /* QUIC (3.2+; its server, 3.5+): TLS 1.3 only, its own transport. Not
+     * declared by 3.0's headers, so looked up by name too. */
+    {"OSSL_QUIC_client_method", TLSD_ROLE_CLIENT, 0},
+    {"OSSL_QUIC_client_thread_method", TLSD_ROLE_CLIENT, 0},
+    {"OSSL_QUIC_server_method", TLSD_ROLE_SERVER, 0},
 };
 
 #define N_FIXED (sizeof(fixed_methods) / sizeof(fixed_methods[0]))

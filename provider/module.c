@@ -21,6 +21,7 @@
 #include "fork_locks.h"
 #include "guards.h"
 #include "keylog.h"
+#include "loader_check.h"
 #include "policy.h"
 
 /* One load of the module's section. A configuration may be loaded more than
@@ -33,7 +34,7 @@ typedef struct instance {
     struct instance *next;
 } instance;
 
-static pthread_rwlock_t instances_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t instances_lock = PTHREAD_MUTEX_INITIALIZER;
 static instance *instances; /* newest first */
 
 /* The SSL_CTX ex_data index whose new_func reaches every new context; each
@@ -54,7 +55,7 @@ static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
     (void)ptr, (void)argl, (void)argp;
     if (ctx == NULL || tlsd_policy_in_scratch())
         return;
-    pthread_rwlock_rdlock(&instances_lock);
+    pthread_mutex_lock(&instances_lock);
     if (instances != NULL) {
         section = instances->section;
         /* Runs inside SSL_CTX_new(): what fails here must not show up on
@@ -75,7 +76,7 @@ static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                        (void *)ctx, tlsd_guard_ctx_kind(ctx), section,
                        applied ? "" : " in part (see OpenSSL's method limits)");
     }
-    pthread_rwlock_unlock(&instances_lock);
+    pthread_mutex_unlock(&instances_lock);
 }
 
 static int register_ctx_hook(void)
@@ -161,23 +162,51 @@ static void free_instance(instance *inst)
     free(inst);
 }
 
+/* Both entry points first make sure that the libcrypto calling them is the
+ * one this module is linked with (loader_check.h). A libcrypto of another
+ * major version hands over its own CONF_IMODULE and CONF: nothing of this
+ * module's libcrypto may touch them (4.0's struct conf_imodule_st has one
+ * more field than 3.x's: reading one with the other's accessors crashed),
+ * and hooks registered in this module's libcrypto would never reach the
+ * program's contexts. Such a load is refused: OPENSSL_init returns 0
+ * without touching its arguments, so that OpenSSL skips the module (and the
+ * rest of [openssl_init]), or fails the load under config_diagnostics = 1,
+ * and OPENSSL_finish, which OpenSSL calls after a failed init too, does
+ * nothing. */
 int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
 {
-    const char *section = CONF_imodule_get_value(md);
-    int queue_was_empty = ERR_peek_error() == 0;
+    const void *caller = __builtin_return_address(0);
+    const char *section;
+    int queue_was_empty;
     instance *inst;
 
-    tlsd_fork_locks_add_mutex(&index_lock);
-    tlsd_fork_locks_add_rwlock(&instances_lock);
+    if (!tlsd_loader_is_own(caller)) {
+        tlsd_loader_refuse(caller, "OPENSSL_init");
+        return 0;
+    }
+    section = CONF_imodule_get_value(md);
+    queue_was_empty = ERR_peek_error() == 0;
+
+    tlsd_fork_locks_add(&index_lock);
+    tlsd_fork_locks_add(&instances_lock);
 
     inst = calloc(1, sizeof(*inst));
-    if (inst == NULL || (inst->section = strdup(section)) == NULL) {
+    if (inst == NULL
+        || (inst->section = strdup(section != NULL ? section : "(none)")) == NULL) {
         free(inst);
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         return 0;
     }
     ERR_set_mark();
-    inst->policy = tlsd_policy_from_section(cnf, section, 1);
+    if (section == NULL) {
+        /* No section name to read (OpenSSL always passes one today): a
+         * broken section, refused like any other. */
+        TLSD_RAISE(TLSD_R_MISSING_SECTION, "section=(none)");
+        inst->policy = NULL;
+    } else {
+        inst->policy = tlsd_policy_from_section(cnf, section, 1);
+    }
+    section = inst->section;
     if (inst->policy == NULL && config_diagnostics(cnf)) {
         /* The administrator asked for hard failures: OpenSSL reports
          * our errors and refuses to initialise. */
@@ -206,28 +235,31 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
         free_instance(inst);
         return 0;
     }
-    pthread_rwlock_wrlock(&instances_lock);
+    pthread_mutex_lock(&instances_lock);
     inst->next = instances;
     instances = inst;
-    pthread_rwlock_unlock(&instances_lock);
+    pthread_mutex_unlock(&instances_lock);
     CONF_imodule_set_usr_data(md, inst);
     return 1;
 }
 
 void tlsd_module_finish(CONF_IMODULE *md)
 {
-    instance *inst = CONF_imodule_get_usr_data(md);
+    instance *inst;
 
+    if (!tlsd_loader_is_own(__builtin_return_address(0)))
+        return; /* its init was refused: nothing to undo, md is not ours to read */
+    inst = CONF_imodule_get_usr_data(md);
     if (inst == NULL)
         return;
-    pthread_rwlock_wrlock(&instances_lock);
+    pthread_mutex_lock(&instances_lock);
     for (instance **link = &instances; *link != NULL; link = &(*link)->next) {
         if (*link == inst) {
             *link = inst->next;
             break;
         }
     }
-    pthread_rwlock_unlock(&instances_lock);
+    pthread_mutex_unlock(&instances_lock);
     tlsd_debug("section %s unloaded", inst->section);
     free_instance(inst);
     CONF_imodule_set_usr_data(md, NULL);

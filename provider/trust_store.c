@@ -49,10 +49,11 @@ static tlsd_trust_source *sources;
 static int store_index = -1;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 
-/* Held for reading by every thread inside a shared store, so that fork()
- * (which takes it for writing) finds no thread inside one: their own locks
- * are OpenSSL's, which a child could not release. */
-static pthread_rwlock_t inside_shared = PTHREAD_RWLOCK_INITIALIZER;
+/* Held by a thread inside a shared store, so that fork() (which takes it)
+ * finds no thread inside one: their own locks are OpenSSL's, which a child
+ * could not release. (OpenSSL's store lock serialises these lookups
+ * already: a mutex costs nothing more.) */
+static pthread_mutex_t inside_shared = PTHREAD_MUTEX_INITIALIZER;
 
 /* pthread_once() takes no argument: the source being read is handed over
  * in a thread-local. */
@@ -144,14 +145,14 @@ static int get_issuer(X509 **issuer, X509_STORE_CTX *sctx, subject_cert *x)
 
     if (ret != 0 || (src = source_for(sctx)) == NULL)
         return ret;
-    pthread_rwlock_rdlock(&inside_shared);
+    pthread_mutex_lock(&inside_shared);
     if ((shared = shared_ctx(src, sctx)) != NULL) {
         ERR_set_mark();
         ret = X509_STORE_CTX_get1_issuer(issuer, shared, x);
         ERR_pop_to_mark();
         X509_STORE_CTX_free(shared);
     }
-    pthread_rwlock_unlock(&inside_shared);
+    pthread_mutex_unlock(&inside_shared);
     return ret;
 }
 
@@ -165,13 +166,13 @@ static STACK_OF(X509) *lookup_certs(lookup_ctx *sctx, const X509_NAME *name)
     ERR_set_mark();
     certs = X509_STORE_CTX_get1_certs(sctx, (X509_NAME *)name);
     if ((certs == NULL || sk_X509_num(certs) == 0) && (src = source_for(sctx)) != NULL) {
-        pthread_rwlock_rdlock(&inside_shared);
+        pthread_mutex_lock(&inside_shared);
         if ((shared = shared_ctx(src, sctx)) != NULL) {
             sk_X509_pop_free(certs, X509_free);
             certs = X509_STORE_CTX_get1_certs(shared, (X509_NAME *)name);
             X509_STORE_CTX_free(shared);
         }
-        pthread_rwlock_unlock(&inside_shared);
+        pthread_mutex_unlock(&inside_shared);
     }
     ERR_pop_to_mark();
     return certs;
@@ -186,8 +187,8 @@ const tlsd_trust_source *tlsd_trust_source_get(const char *source)
 {
     tlsd_trust_source *src;
 
-    tlsd_fork_locks_add_mutex(&sources_lock);
-    tlsd_fork_locks_add_rwlock(&inside_shared);
+    tlsd_fork_locks_add(&sources_lock);
+    tlsd_fork_locks_add(&inside_shared);
     pthread_mutex_lock(&sources_lock);
     for (src = sources; src != NULL; src = src->next)
         if (strcmp(src->source, source) == 0)

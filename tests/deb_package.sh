@@ -64,13 +64,23 @@ for f in usr/lib/x86_64-linux-gnu/ossl-modules/tlsdefaults.so usr/bin/tlsdefault
     [ -e "$work/root/$f" ] || fail "missing in the package: /$f"
 done
 
-# The system's openssl.cnf (a copy), and the drop-in with the module's
-# path moved into the scratch root (on a real system it is already right).
-module=$work/root/usr/lib/x86_64-linux-gnu/ossl-modules/tlsdefaults.so
-sed "s|^path = .*|path = $module|" "$work/root/usr/share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf" \
-    >"$work/tlsdefaults-system.cnf"
-grep -q "^path = /usr/lib/x86_64-linux-gnu/ossl-modules/tlsdefaults.so" \
+# The system's openssl.cnf (a copy), and the drop-in as shipped: its path,
+# $ORIGIN/ossl-modules/tlsdefaults.so, is the modules directory beside the
+# libcrypto that loads it. The system's libssl and libcrypto (what the
+# libssl3 package holds) are copied into the scratch root's libdir and
+# chosen with LD_LIBRARY_PATH, so that $ORIGIN is that directory and the
+# package's module is the one loaded, as on a real system.
+# shellcheck disable=SC2016 # the literal text of the file
+grep -qF 'path = \$ORIGIN/ossl-modules/tlsdefaults.so' \
     "$work/root/usr/share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf" || fail "the drop-in names another path"
+cp "$work/root/usr/share/tlsdefaults/openssl-cnf/tlsdefaults-system.cnf" "$work/tlsdefaults-system.cnf"
+libdir=$work/root/usr/lib/x86_64-linux-gnu
+for lib in $(ldd "$openssl" | awk '$1 ~ /^lib(ssl|crypto)\.so/ {print $3}'); do
+    [ "$(dirname "$(realpath "$lib")")" = "$(realpath /usr/lib/x86_64-linux-gnu)" ] \
+        || fail "$openssl uses $lib, not the multiarch directory the package installs into"
+    cp -L "$lib" "$libdir/"
+done
+export LD_LIBRARY_PATH=$libdir
 if [ -f /etc/ssl/openssl.cnf ]; then cp /etc/ssl/openssl.cnf "$work/openssl.cnf"
 else printf 'openssl_conf = openssl_init\n[openssl_init]\n' >"$work/openssl.cnf"; fi
 
@@ -82,15 +92,11 @@ status=$?
 grep -q "module: section tlsdefaults_sect, profile python" "$work/info.txt" || fail "module not reported"
 
 "$make_certs" "$work/certs" || fail "certificates"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 44433)
-mkfifo "$work/stdin"
-OPENSSL_CONF=/dev/null "$openssl" s_server -accept "127.0.0.1:$port" -cert "$work/certs/leaf.pem" \
-    -cert_chain "$work/certs/intermediate.pem" -key "$work/certs/leaf-key.pem" \
-    -tls1_1 -cipher 'ALL:@SECLEVEL=0' <"$work/stdin" >"$work/server.log" 2>&1 &
-server=$!
-exec 3>"$work/stdin"
+# shellcheck source=tests/support/tls11_server.sh
+. "$(dirname "$0")/support/tls11_server.sh"
+server=''
 trap 'kill $server 2>/dev/null; exec 3>&-' EXIT
-for _ in $(seq 50); do grep -q ACCEPT "$work/server.log" && break; sleep 0.1; done
+tls11_server "$openssl" "$work/certs" "$work" || fail "s_server did not start"
 client() {
     OPENSSL_CONF=$1 timeout 20 "$openssl" s_client -connect "127.0.0.1:$port" -servername localhost \
         -CAfile "$work/certs/root.pem" -cipher 'ALL:@SECLEVEL=0' -brief </dev/null >"$work/client.log" 2>&1
@@ -116,10 +122,11 @@ grep -q "alert protocol version" "$work/client.log" \
 echo "enabled: s_client refuses the TLS 1.1 server"
 
 # A typo ("Path =") makes OpenSSL load libtlsdefaults.so, the package's
-# development symlink, from the library path (LD_LIBRARY_PATH stands in
-# for the real /usr/lib/x86_64-linux-gnu): TLS is refused, with the reason.
+# development symlink, from the library path (LD_LIBRARY_PATH, set above,
+# stands in for the real /usr/lib/x86_64-linux-gnu): TLS is refused, with
+# the reason.
 sed -i 's|^path = |Path = |' "$work/tlsdefaults-system.cnf"
-LD_LIBRARY_PATH=$work/root/usr/lib/x86_64-linux-gnu refused "with 'Path ='" "$work/openssl.cnf"
+refused "with 'Path ='" "$work/openssl.cnf"
 grep -q "key=Path: OpenSSL reads only the lower-case path" "$work/client.log" \
     || { cat "$work/client.log"; fail "the refusal does not name the typo"; }
 echo "typo 'Path =': s_client refused, the reason named"

@@ -59,6 +59,21 @@ static const row rows[] = {
     {"leaf", ".localhost", 0, REFUSED_BY_CALL, "leading dot", 0},
 };
 
+/* OpenSSL 4.0's X509_VERIFY_PARAM_set1_host() validates names (empty
+ * labels, brackets, non-ASCII): these rows are refused by the call there,
+ * by the handshake before. Refused either way. */
+static const char *const refused_by_call_from_4[] = {
+    "localhost..", "b\xc3\xbc" "cher.example.test", "[::1]",
+};
+
+static enum outcome expected(const row *r)
+{
+    for (size_t i = 0; i < sizeof(refused_by_call_from_4) / sizeof(refused_by_call_from_4[0]); i++)
+        if (strcmp(r->name, refused_by_call_from_4[i]) == 0 && OpenSSL_version_num() >= 0x40000000L)
+            return REFUSED_BY_CALL;
+    return r->want;
+}
+
 static SSL_CTX *client;
 
 static int call_result;
@@ -126,11 +141,11 @@ static const char *outcome_name(enum outcome o)
 static void test_hostname_table(void)
 {
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        enum outcome got = run(&rows[i], client);
+        enum outcome got = run(&rows[i], client), want = expected(&rows[i]);
         char what[96];
 
-        snprintf(what, sizeof(what), "%s, expected %s", outcome_name(got), outcome_name(rows[i].want));
-        CHECK_ROW(got == rows[i].want, &rows[i], what);
+        snprintf(what, sizeof(what), "%s, expected %s", outcome_name(got), outcome_name(want));
+        CHECK_ROW(got == want, &rows[i], what);
         /* A refusal must come from the name check, not from the chain. */
         if (got == REFUSED_BY_HANDSHAKE)
             CHECK_ROW(verify_result == (rows[i].ip_literal ? X509_V_ERR_IP_ADDRESS_MISMATCH

@@ -1,7 +1,14 @@
 #include "test_files.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <openssl/ssl.h>
+
+#include "test_certs.h"
+#include "test_handshake.h"
 
 int tlsd_test_count_lines(const char *path, const char *prefix)
 {
@@ -15,4 +22,25 @@ int tlsd_test_count_lines(const char *path, const char *prefix)
         n += strncmp(line, prefix, strlen(prefix)) == 0;
     fclose(f);
     return n;
+}
+
+int tlsd_test_openssl_key_lines(void)
+{
+    const char *path = tlsd_test_cert_path("openssl-own-keylog.txt");
+    SSL_CTX *client, *server;
+    tlsd_test_result r;
+    int lines;
+
+    unlink(path);
+    setenv("SSLKEYLOGFILE", path, 1);
+    client = SSL_CTX_new(TLS_client_method());
+    server = tlsd_test_server_ctx(tlsd_test_cert_path("leaf-chain.pem"));
+    if (client != NULL && server != NULL)
+        tlsd_test_handshake(client, server, "localhost", NULL, &r);
+    SSL_CTX_free(client);
+    SSL_CTX_free(server);
+    unsetenv("SSLKEYLOGFILE");
+    lines = tlsd_test_count_lines(path, "CLIENT_TRAFFIC_SECRET_0 ");
+    unlink(path);
+    return lines < 0 ? 0 : lines;
 }

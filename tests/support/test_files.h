@@ -6,4 +6,10 @@
  * read. */
 int tlsd_test_count_lines(const char *path, const char *prefix);
 
+/* The SSLKEYLOGFILE lines of one label that OpenSSL itself writes for one
+ * handshake between two contexts made now: 2 where libssl was built with
+ * enable-sslkeylog (3.5+; both ends log), else 0. Call it with the module
+ * not loaded; SSLKEYLOGFILE is unset afterwards. */
+int tlsd_test_openssl_key_lines(void);
+
 #endif

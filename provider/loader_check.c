@@ -1,0 +1,125 @@
+#include "loader_check.h"
+
+#include <dlfcn.h>
+#include <link.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Numbers and version macros only: nothing of the module's own libcrypto
+ * is called here. */
+#include <openssl/conferr.h>
+#include <openssl/err.h>
+#include <openssl/opensslv.h>
+
+#include "debug.h"
+
+/* An address inside this object (the module). */
+static const char anchor;
+
+/* The loaded object that holds addr and its link map; NULL if none. */
+static struct link_map *object_at(const void *addr, Dl_info *info)
+{
+    struct link_map *map = NULL;
+
+    memset(info, 0, sizeof(*info));
+    if (addr == NULL || dladdr1(addr, info, (void **)&map, RTLD_DL_LINKMAP) == 0)
+        return NULL;
+    return map;
+}
+
+/* name as the already loaded object file finds it: in itself, then in its
+ * dependencies. dlsym() gives the definition itself, never the PLT entry
+ * of a program that takes the function's address. Loads nothing. */
+static void *symbol_of(const char *file, const char *name)
+{
+    void *handle, *sym = NULL;
+
+    if (file == NULL || *file == '\0')
+        return NULL;
+    if ((handle = dlopen(file, RTLD_LAZY | RTLD_NOLOAD)) != NULL) {
+        sym = dlsym(handle, name);
+        dlclose(handle); /* still loaded: NOLOAD only took a reference */
+    }
+    if (sym == NULL)
+        (void)dlerror(); /* leave no message for the program's dlerror() */
+    return sym;
+}
+
+/* The libcrypto this module is linked with: the object that defines
+ * OpenSSL_version_num in the module's own lookup scope. */
+static struct link_map *own_libcrypto(Dl_info *self, Dl_info *info)
+{
+    if (object_at(&anchor, self) == NULL)
+        return NULL;
+    return object_at(symbol_of(self->dli_fname, "OpenSSL_version_num"), info);
+}
+
+int tlsd_loader_is_own(const void *return_address)
+{
+    Dl_info caller, self, own;
+    struct link_map *from = object_at(return_address, &caller);
+
+    return from != NULL && from == own_libcrypto(&self, &own);
+}
+
+/* A function defined in the caller's object itself, or NULL. */
+static void *caller_function(const Dl_info *caller, const char *name)
+{
+    Dl_info where;
+    void *sym = symbol_of(caller->dli_fname, name);
+
+    if (sym == NULL || object_at(sym, &where) == NULL || where.dli_fbase != caller->dli_fbase)
+        return NULL;
+    return sym;
+}
+
+typedef const char *version_fn(int type);
+typedef void err_new_fn(void);
+typedef void err_set_debug_fn(const char *file, int line, const char *func);
+typedef void err_set_error_fn(int lib, int reason, const char *fmt, ...);
+
+void tlsd_loader_refuse(const void *return_address, const char *entry)
+{
+    Dl_info caller, self, own;
+    const char *caller_version = NULL;
+    char text[640];
+    void *sym;
+
+    if (object_at(return_address, &caller) == NULL) {
+        tlsd_debug("%s called from outside any loaded object: refused, no policy from this module",
+                   entry);
+        return;
+    }
+    own_libcrypto(&self, &own);
+    /* OpenSSL_version(OPENSSL_VERSION), 0 in 1.1.1, 3.x and 4.x: a
+     * function of the caller on no object of its own. */
+    if ((sym = caller_function(&caller, "OpenSSL_version")) != NULL)
+        caller_version = ((version_fn *)sym)(0);
+    snprintf(text, sizeof(text),
+             "%s is built for OpenSSL %d.%d (linked with %s) but was loaded by %s%s%s%s: "
+             "refused, this process gets no policy from it; "
+             "install the module built for that OpenSSL into its own modules directory",
+             self.dli_fname != NULL ? self.dli_fname : "the module",
+             OPENSSL_VERSION_MAJOR, OPENSSL_VERSION_MINOR,
+             own.dli_fname != NULL ? own.dli_fname : "an unknown libcrypto",
+             caller.dli_fname != NULL && *caller.dli_fname ? caller.dli_fname : "the program",
+             caller_version != NULL ? " (" : "", caller_version != NULL ? caller_version : "",
+             caller_version != NULL ? ")" : "");
+    tlsd_debug("%s", text);
+
+    /* The reason, on the caller's own error queue: ERR_raise_data() made of
+     * the caller's functions (same prototypes in 3.x and 4.x; 1.1.1 has no
+     * ERR_new and gets nothing). ERR_LIB_CONF and
+     * CONF_R_MODULE_INITIALIZATION_ERROR are 14 and 109 in both. */
+    {
+        err_new_fn *err_new = (err_new_fn *)caller_function(&caller, "ERR_new");
+        err_set_debug_fn *set_debug = (err_set_debug_fn *)caller_function(&caller, "ERR_set_debug");
+        err_set_error_fn *set_error = (err_set_error_fn *)caller_function(&caller, "ERR_set_error");
+
+        if (err_new != NULL && set_debug != NULL && set_error != NULL) {
+            err_new();
+            set_debug(__FILE__, __LINE__, entry);
+            set_error(ERR_LIB_CONF, CONF_R_MODULE_INITIALIZATION_ERROR, "%s", text);
+        }
+    }
+}
