@@ -47,56 +47,51 @@ static int skip_vector(const unsigned char **p, const unsigned char *end, int n)
     return 1;
 }
 
-/* The extension of this type: its body in *body, *body_len. */
+/* In a vector (2-byte length) of entries "2-byte tag, 2-byte length,
+ * body" (extensions, key shares), the entry with this tag. */
+static int find_tagged(const unsigned char *p, const unsigned char *end, unsigned tag,
+                       const unsigned char **body, size_t *body_len)
+{
+    size_t n;
+
+    if (!take_len(&p, end, 2, &n))
+        return 0;
+    for (end = p + n; end - p >= 4; p += n) {
+        unsigned t = ((unsigned)p[0] << 8) | p[1];
+
+        p += 2;
+        if (!take_len(&p, end, 2, &n))
+            return 0;
+        if (t == tag) {
+            *body = p;
+            *body_len = n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* The extension of this type in a ClientHello message. */
 static int find_extension(const unsigned char *msg, size_t len, unsigned type,
                           const unsigned char **body, size_t *body_len)
 {
     const unsigned char *p = msg + 4, *end = msg + len;
-    size_t n;
 
     /* version and random, then session id, suites, compression methods */
     if ((size_t)(end - p) < 34)
         return 0;
     p += 34;
-    if (!skip_vector(&p, end, 1) || !skip_vector(&p, end, 2) || !skip_vector(&p, end, 1)
-        || !take_len(&p, end, 2, &n))
+    if (!skip_vector(&p, end, 1) || !skip_vector(&p, end, 2) || !skip_vector(&p, end, 1))
         return 0;
-    end = p + n;
-    while (end - p >= 4) {
-        unsigned ext = ((unsigned)p[0] << 8) | p[1];
-
-        p += 2;
-        if (!take_len(&p, end, 2, &n))
-            return 0;
-        if (ext == type) {
-            *body = p;
-            *body_len = n;
-            return 1;
-        }
-        p += n;
-    }
-    return 0;
+    return find_tagged(p, end, type, body, body_len);
 }
 
 static int has_key_share(const unsigned char *shares, size_t len, unsigned group)
 {
-    const unsigned char *p = shares, *end = shares + len;
+    const unsigned char *body;
     size_t n;
 
-    if (!take_len(&p, end, 2, &n))
-        return 0;
-    end = p + n;
-    while (end - p >= 4) {
-        unsigned g = ((unsigned)p[0] << 8) | p[1];
-
-        p += 2;
-        if (!take_len(&p, end, 2, &n))
-            return 0;
-        if (g == group)
-            return 1;
-        p += n;
-    }
-    return 0;
+    return find_tagged(shares, shares + len, group, &body, &n);
 }
 
 int tlsd_offered_groups(SSL_CTX *client, char *buf, size_t cap)
