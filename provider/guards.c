@@ -125,11 +125,6 @@ void tlsd_guard_free(tlsd_guard *g)
     free(g);
 }
 
-const char *tlsd_guard_ctx_kind(const SSL_CTX *ctx)
-{
-    return tlsd_role_name(tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).role);
-}
-
 /* DTLS numbers its versions downwards from 0xFEFF; a TLS floor of 1.2 or
  * more means DTLS 1.2. */
 static int version_below_floor(int version, int floor)

@@ -35,8 +35,4 @@ int tlsd_guard_register_hook(CRYPTO_EX_new *on_new);
  * idx). Returns 1, or 0 when part of it could not be installed. */
 int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx);
 
-/* Kind of context the guard sees: a client, a server, or a generic
- * (TLS_method/DTLS_method) context that may become either. */
-const char *tlsd_guard_ctx_kind(const SSL_CTX *ctx);
-
 #endif

@@ -95,3 +95,8 @@ const char *tlsd_role_name(tlsd_role role)
     default: return "other";
     }
 }
+
+const char *tlsd_ctx_role_name(const SSL_CTX *ctx)
+{
+    return tlsd_role_name(tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).role);
+}

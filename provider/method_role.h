@@ -24,4 +24,7 @@ tlsd_method_info tlsd_method_info_of(const SSL_METHOD *m);
 /* "client", "server", "generic" or "other". */
 const char *tlsd_role_name(tlsd_role role);
 
+/* The same for a context's method (for the debug trace). */
+const char *tlsd_ctx_role_name(const SSL_CTX *ctx);
+
 #endif

@@ -21,6 +21,7 @@
 #include "fork_locks.h"
 #include "guards.h"
 #include "keylog.h"
+#include "method_role.h"
 #include "loader_check.h"
 #include "policy.h"
 
@@ -70,10 +71,10 @@ static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
     if (section != NULL && tlsd_debug_enabled()) {
         if (applied < 0)
             tlsd_debug("SSL_CTX %p (%s): TLS refused, section %s is invalid",
-                       (void *)ctx, tlsd_guard_ctx_kind(ctx), section);
+                       (void *)ctx, tlsd_ctx_role_name(ctx), section);
         else
             tlsd_debug("SSL_CTX %p (%s): policy of section %s applied%s",
-                       (void *)ctx, tlsd_guard_ctx_kind(ctx), section,
+                       (void *)ctx, tlsd_ctx_role_name(ctx), section,
                        applied ? "" : " in part (see OpenSSL's method limits)");
     }
     pthread_mutex_unlock(&instances_lock);

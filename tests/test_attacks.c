@@ -30,10 +30,7 @@ static char hashed_dir_a[600];
 
 static void load(const char *keys)
 {
-    const char *path = tlsd_test_write_cnf("attacks", NULL, NULL, keys, NULL);
-
-    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
-    CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(path, NULL, 0), 1);
+    tlsd_test_load_module("attacks", keys, NULL);
 }
 
 static void unload(void)

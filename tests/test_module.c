@@ -27,10 +27,7 @@ static char debug_log[4096];
 
 static void load(const char *keys, const char *extra)
 {
-    const char *path = tlsd_test_write_cnf("test", NULL, NULL, keys, extra);
-
-    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
-    CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(path, NULL, 0), 1);
+    tlsd_test_load_module("test", keys, extra);
 }
 
 /* Finishes every loaded module and unloads ours. (unload(1) would also

@@ -3,6 +3,9 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include <CUnit/CUnit.h>
+#include <openssl/conf.h>
+
 #include "test_certs.h"
 
 const char *tlsd_test_write_cnf(const char *name, const char *default_lines,
@@ -24,6 +27,14 @@ const char *tlsd_test_write_cnf(const char *name, const char *default_lines,
             default_lines ? default_lines : "", init_first ? init_first : "",
             TLSD_MODULE_PATH, keys ? keys : "", extra ? extra : "");
     return fclose(f) == 0 ? path : NULL;
+}
+
+void tlsd_test_load_module(const char *name, const char *keys, const char *extra)
+{
+    const char *path = tlsd_test_write_cnf(name, NULL, NULL, keys, extra);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+    CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(path, NULL, 0), 1);
 }
 
 const char *const *tlsd_test_env_with(const char *cnf, int debug)

@@ -11,6 +11,10 @@ const char *tlsd_test_write_cnf(const char *name, const char *default_lines,
                                 const char *init_first, const char *keys,
                                 const char *extra);
 
+/* Writes <name>.cnf with these keys and extra (as above) and loads it in
+ * this process; a CUnit fatal failure when either step fails. */
+void tlsd_test_load_module(const char *name, const char *keys, const char *extra);
+
 /* The environment edits (see tlsd_test_run) of a child process that loads
  * cnf, with the module's debug trace on stderr when debug is set. Static
  * storage: valid until the next call. */
