@@ -13,15 +13,19 @@ module=$1 openssl=$2 certs_tool=$3
 cache=${TLSD_OPENSSL_CACHE:-/var/cache/tlsdefaults/openssl}
 own=$("$openssl" version | awk '{print $2}')
 
+major=${own%%.*}
+
+# Another OpenSSL of the same major (the module refuses another major, and
+# would pass here for that reason), whose libssl reads SSLKEYLOGFILE.
 other=
-for prefix in "$cache"/3.*; do
+for prefix in "$cache/$major".*; do
     [ -x "$prefix/bin/openssl" ] || continue
     v=$("$prefix/bin/openssl" version | awk '{print $2}')
     [ "$v" != "$own" ] || continue
-    grep -q SSLKEYLOGFILE "$prefix"/lib/libssl.so.3 2>/dev/null || continue
+    grep -q SSLKEYLOGFILE "$prefix/lib/libssl.so.$major" 2>/dev/null || continue
     other=$prefix/bin/openssl
 done
-[ -n "$other" ] || { echo "SKIP: no OpenSSL 3.x other than $own that writes SSLKEYLOGFILE in $cache"; exit 77; }
+[ -n "$other" ] || { echo "SKIP: no OpenSSL $major.x other than $own that writes SSLKEYLOGFILE in $cache"; exit 77; }
 echo "module built for $own, loaded by $("$other" version)"
 
 work=$(mktemp -d)
