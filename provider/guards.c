@@ -16,6 +16,7 @@
 #include "method_role.h"
 #include "server_name.h"
 #include "trust_store.h"
+#include "verify_lock.h"
 
 struct tlsd_guard {
     atomic_int refs;
@@ -157,6 +158,8 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
             TLSD_RAISE(TLSD_R_TLS_REFUSED, "%s", g->detail);
         return 0;
     }
+    if (g != NULL && g->verify_peer == TLSD_VERIFY_PEER_FORCE && !tlsd_verify_lock_security(s, op))
+        return 0;
     if (g != NULL && g->enforce) {
         if (op == SSL_SECOP_VERSION && version_below_floor(nid, g->min_version))
             return 0;
@@ -233,18 +236,15 @@ static int fail_host_name(X509_STORE_CTX *sctx, const SSL *ssl, int reason, cons
     return ok;
 }
 
-/* Runs in place of X509_verify_cert() for the context's connections. */
-static int guarded_verify(X509_STORE_CTX *sctx, void *arg)
+/* The verification of a client connection. */
+static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
 {
     const tlsd_guard *g = arg;
-    SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
     enum sni_check name = NAME_OF_PROGRAM;
     const char *why = NULL;
     char detail[300];
     int ok;
 
-    if (ssl == NULL || SSL_is_server(ssl))
-        return X509_verify_cert(sctx);
     /* A generic context connecting without a verify mode of its program's
      * choosing: the client it is verifies (SSL_VERIFY_PEER, also for what
      * OpenSSL checks only then, such as Certificate Transparency). */
@@ -263,6 +263,19 @@ static int guarded_verify(X509_STORE_CTX *sctx, void *arg)
                             "HostnameCheck=require: the client set neither SNI nor a host to check");
     }
     return ok;
+}
+
+/* Runs in place of X509_verify_cert() for the context's connections. */
+static int guarded_verify(X509_STORE_CTX *sctx, void *arg)
+{
+    const tlsd_guard *g = arg;
+    SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+
+    if (ssl == NULL || SSL_is_server(ssl))
+        return X509_verify_cert(sctx);
+    if (g->verify_peer == TLSD_VERIFY_PEER_FORCE)
+        return tlsd_verify_lock_run(sctx, ssl, verify_client, g);
+    return verify_client(sctx, ssl, g);
 }
 
 static void free_guard(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
@@ -298,7 +311,8 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
     if (client || generic) {
         if (g->verify_peer)
             SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : UNCHOSEN_VERIFY_MODE, NULL);
-        if ((g->verify_peer && generic) || g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
+        if ((g->verify_peer && generic) || g->verify_peer == TLSD_VERIFY_PEER_FORCE
+            || g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
             SSL_CTX_set_cert_verify_callback(ctx, guarded_verify, g);
         /* Servers never: a client certificate is checked against what the
          * server itself trusts, never against the system's CAs. */

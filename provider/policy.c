@@ -69,6 +69,10 @@ static const flag_name mode_names[] = {
 
 static const flag_name boolean_names[] = {BOOLEAN_NAMES, {NULL, 0}};
 
+static const flag_name verify_peer_names[] = {
+    {"force", TLSD_VERIFY_PEER_FORCE}, BOOLEAN_NAMES, {NULL, 0},
+};
+
 static const flag_name hostname_check_names[] = {
     {"require", TLSD_HOSTNAME_CHECK_REQUIRE}, BOOLEAN_NAMES, {NULL, 0},
 };
@@ -107,7 +111,7 @@ static const key_def keys[K_COUNT] = {
     [K_VERIFY_FLAGS] = {"VerifyFlags", KEY_FLAGS, verify_flag_names},
     [K_HOST_FLAGS] = {"HostFlags", KEY_FLAGS, host_flag_names},
     [K_MODE] = {"Mode", KEY_FLAGS, mode_names},
-    [K_VERIFY_PEER] = {"VerifyPeer", KEY_CHOICE, boolean_names},
+    [K_VERIFY_PEER] = {"VerifyPeer", KEY_CHOICE, verify_peer_names},
     [K_TRUST_STORE] = {"TrustStore", KEY_TRUST, NULL},
     [K_HOSTNAME_CHECK] = {"HostnameCheck", KEY_CHOICE, hostname_check_names},
     [K_ENFORCE] = {"Enforce", KEY_CHOICE, boolean_names},
@@ -491,7 +495,7 @@ void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out)
 {
     const char *store = p->s[K_TRUST_STORE].set ? p->s[K_TRUST_STORE].value : NULL;
 
-    out->verify_peer = p->s[K_VERIFY_PEER].set && p->s[K_VERIFY_PEER].bits;
+    out->verify_peer = p->s[K_VERIFY_PEER].set ? (int)p->s[K_VERIFY_PEER].bits : 0;
     out->hostname_check = p->s[K_HOSTNAME_CHECK].set ? (int)p->s[K_HOSTNAME_CHECK].bits
                                                      : TLSD_HOSTNAME_CHECK_OFF;
     out->trust_store = store != NULL && strcmp(store, "none") != 0 ? store : NULL;

@@ -8,6 +8,8 @@
 #include <openssl/conf.h>
 #include <openssl/ssl.h>
 
+#include "program_match.h"
+
 typedef struct tlsd_policy tlsd_policy;
 
 /* A policy holding the named profile ("python", "system", "strict").
@@ -37,10 +39,15 @@ enum {
     TLSD_HOSTNAME_CHECK_REQUIRE = 2 /* as SNI; no SNI at all fails verification */
 };
 
+/* VerifyPeer: 0 (no), 1 (yes: careless clients verify), or the lock. */
+enum {
+    TLSD_VERIFY_PEER_FORCE = 2 /* clients verify whatever the program chose */
+};
+
 /* What the module does to contexts beyond their settings: the keys
  * VerifyPeer, TrustStore, HostnameCheck, Enforce and KeyLog. */
 typedef struct {
-    int verify_peer;
+    int verify_peer;         /* 0, 1 or TLSD_VERIFY_PEER_FORCE */
     int hostname_check;      /* TLSD_HOSTNAME_CHECK_* */
     const char *trust_store; /* "system", an absolute path, or NULL (none) */
     int enforce;
@@ -86,6 +93,15 @@ void tlsd_policy_free(tlsd_policy *p);
  * key, not just the first. NULL on error. */
 tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,
                                       int require_path);
+
+/* The same for a given program: a section's "Programs = S" names a section
+ * S of "program = section" entries (an executable's file name or absolute
+ * path), and the section of the entry that names prog edits the policy
+ * after the module section's keys. tlsd_policy_from_section() reads it for
+ * the running process (program_match.h); prog NULL: no entry applies. Every
+ * program section is checked either way. */
+tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
+                                          int require_path, const tlsd_program *prog);
 
 /* The "path" OpenSSL's module loader finds for a section (exact case; the
  * default section's when the section has none), or NULL. */

@@ -1,0 +1,88 @@
+#include "program_match.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void set_base(tlsd_program *out)
+{
+    const char *slash = strrchr(out->path, '/');
+    const char *name = slash != NULL ? slash + 1 : out->path;
+
+    /* A file name is at most NAME_MAX bytes: it fits. */
+    snprintf(out->base, sizeof(out->base), "%.*s", (int)(sizeof(out->base) - 1), name);
+}
+
+int tlsd_program_self(tlsd_program *out)
+{
+    static const char deleted[] = " (deleted)";
+    struct stat sb;
+    ssize_t n;
+    size_t len;
+
+    out->path[0] = out->base[0] = '\0';
+    n = readlink("/proc/self/exe", out->path, sizeof(out->path) - 1);
+    if (n <= 0 || (size_t)n >= sizeof(out->path) - 1)
+        return 0;
+    out->path[n] = '\0';
+    /* A binary replaced by an upgrade while it runs (nginx after apt
+     * upgrade) reads as "PATH (deleted)": it is still that program. */
+    len = (size_t)n;
+    if (len > sizeof(deleted) - 1 && strcmp(out->path + len - (sizeof(deleted) - 1), deleted) == 0
+        && stat(out->path, &sb) != 0)
+        out->path[len - (sizeof(deleted) - 1)] = '\0';
+    set_base(out);
+    return 1;
+}
+
+int tlsd_program_named(tlsd_program *out, const char *name)
+{
+    out->path[0] = out->base[0] = '\0';
+    switch (tlsd_program_entry_kind(name)) {
+    case 1:
+        /* As the kernel would show it: links resolved. A path that is not
+         * there (yet) is taken as written. */
+        if (realpath(name, out->path) == NULL)
+            snprintf(out->path, sizeof(out->path), "%s", name);
+        set_base(out);
+        return 1;
+    case 0:
+        if (strlen(name) >= sizeof(out->base))
+            return 0;
+        snprintf(out->base, sizeof(out->base), "%s", name);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int tlsd_program_entry_kind(const char *entry)
+{
+    if (entry == NULL || *entry == '\0')
+        return -1;
+    if (entry[0] == '/')
+        return 1;
+    return strchr(entry, '/') == NULL ? 0 : -1;
+}
+
+int tlsd_program_matches(const char *entry, const tlsd_program *prog)
+{
+    char resolved[PATH_MAX];
+
+    switch (tlsd_program_entry_kind(entry)) {
+    case 1:
+        if (prog->path[0] == '\0')
+            return 0;
+        /* /usr/bin/python3 names the file it links to, which is what
+         * /proc/self/exe shows. */
+        if (realpath(entry, resolved) != NULL && strcmp(resolved, prog->path) == 0)
+            return 1;
+        return strcmp(entry, prog->path) == 0;
+    case 0:
+        return prog->base[0] != '\0' && strcmp(entry, prog->base) == 0;
+    default:
+        return 0;
+    }
+}

@@ -1,0 +1,32 @@
+/* VerifyPeer = force, the lock: a client connection verifies its server
+ * whatever the program chose (SSL_VERIFY_NONE on the context or on the
+ * connection, a verify callback that accepts everything).
+ *
+ * It runs inside the module's cert verify callback (guards.c), which
+ * libssl calls for every server certificate whatever the verify mode, and
+ * whose result libssl weighs by the connection's verify mode read *after*
+ * the callback returns (tls_post_process_server_certificate, 3.0 to 4.0):
+ * setting SSL_VERIFY_PEER there makes a failure fatal. */
+#ifndef TLSD_VERIFY_LOCK_H
+#define TLSD_VERIFY_LOCK_H
+
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+/* The verification of a client connection that the lock wraps. */
+typedef int (*tlsd_client_verify)(X509_STORE_CTX *sctx, SSL *ssl, const void *arg);
+
+/* Runs verify(sctx, ssl, arg) for a client connection with the mode
+ * SSL_VERIFY_PEER and the program's verify callback unable to accept a
+ * failure (it is still called, and may still refuse). Restores the store
+ * context's callback afterwards. Returns verify's result. */
+int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify verify,
+                         const void *arg);
+
+/* From the security callback: 0 when a client connection reaches the check
+ * of its server's signature without the lock having verified the server's
+ * certificate, i.e. the program replaced the module's cert verify callback
+ * with its own (SSL_CTX_set_cert_verify_callback). 1 otherwise. */
+int tlsd_verify_lock_security(const SSL *s, int op);
+
+#endif
