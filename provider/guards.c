@@ -32,6 +32,8 @@ struct tlsd_guard {
     tlsd_keylog *keylog; /* opened once, when the configuration is loaded */
 };
 
+static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg);
+
 typedef int (*security_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits,
                            int nid, void *other, void *ex);
 
@@ -158,7 +160,8 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
             TLSD_RAISE(TLSD_R_TLS_REFUSED, "%s", g->detail);
         return 0;
     }
-    if (g != NULL && g->verify_peer == TLSD_VERIFY_PEER_FORCE && !tlsd_verify_lock_security(s, op))
+    if (g != NULL && g->verify_peer == TLSD_VERIFY_PEER_FORCE
+        && !tlsd_verify_lock_security(s, op, verify_client, g))
         return 0;
     if (g != NULL && g->enforce) {
         if (op == SSL_SECOP_VERSION && version_below_floor(nid, g->min_version))

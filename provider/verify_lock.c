@@ -64,19 +64,47 @@ int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify veri
     return ok;
 }
 
-int tlsd_verify_lock_security(const SSL *s, int op)
+int tlsd_verify_lock_security(const SSL *s, int op, tlsd_client_verify verify, const void *arg)
 {
+    SSL *ssl = (SSL *)s; /* the callback's SSL is the connection's own */
+    X509_STORE_CTX *sctx;
+    X509 *leaf;
+    int ok = 0;
+
     /* libssl asks about the server's signature algorithm once it checks
-     * the signature made with the certificate's key: TLS 1.3
-     * CertificateVerify, TLS 1.2 (EC)DHE ServerKeyExchange. The
-     * certificate was verified before, by the lock unless the program
-     * replaced the module's cert verify callback. */
+     * the signature made with the certificate's key (TLS 1.3
+     * CertificateVerify, TLS 1.2 (EC)DHE ServerKeyExchange), after the
+     * certificate was verified: by the lock, unless the program replaced
+     * the module's cert verify callback with its own. Then the lock
+     * verifies here, in the same way. */
     if (op != SSL_SECOP_SIGALG_CHECK || s == NULL || SSL_is_server(s))
         return 1;
     pthread_once(&index_once, register_index);
     if (verified_index < 0 || SSL_get_ex_data(s, verified_index) == &verified_marker)
         return 1;
-    tlsd_debug("VerifyPeer=force: handshake refused: the program replaced the module's "
-               "certificate verification (SSL_CTX_set_cert_verify_callback)");
-    return 0;
+    leaf = SSL_get0_peer_certificate(s);
+    sctx = X509_STORE_CTX_new();
+    ERR_set_mark();
+    if (leaf != NULL && sctx != NULL
+        && X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(s)), leaf,
+                               SSL_get_peer_cert_chain(s))
+        && X509_STORE_CTX_set_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx(), ssl)) {
+        X509_STORE_CTX_set_default(sctx, "ssl_server");
+        X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(sctx), SSL_get0_param(ssl));
+        X509_STORE_CTX_set_verify_cb(sctx, SSL_get_verify_callback(ssl));
+        ok = tlsd_verify_lock_run(sctx, ssl, verify, arg) > 0;
+        SSL_set_verify_result(ssl, X509_STORE_CTX_get_error(sctx));
+    }
+    if (!ok) {
+        ERR_clear_last_mark();
+        tlsd_debug("VerifyPeer=force: handshake refused: the program replaced the module's "
+                   "certificate verification (SSL_CTX_set_cert_verify_callback), and the "
+                   "server certificate does not verify (%s)",
+                   sctx != NULL ? X509_verify_cert_error_string(X509_STORE_CTX_get_error(sctx))
+                                : "out of memory");
+    } else {
+        ERR_pop_to_mark();
+    }
+    X509_STORE_CTX_free(sctx);
+    return ok;
 }

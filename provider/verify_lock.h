@@ -23,10 +23,11 @@ typedef int (*tlsd_client_verify)(X509_STORE_CTX *sctx, SSL *ssl, const void *ar
 int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify verify,
                          const void *arg);
 
-/* From the security callback: 0 when a client connection reaches the check
+/* From the security callback. A client connection that reaches the check
  * of its server's signature without the lock having verified the server's
- * certificate, i.e. the program replaced the module's cert verify callback
- * with its own (SSL_CTX_set_cert_verify_callback). 1 otherwise. */
-int tlsd_verify_lock_security(const SSL *s, int op);
+ * certificate has a cert verify callback of the program's own
+ * (SSL_CTX_set_cert_verify_callback replaced the module's): the lock then
+ * verifies the server's chain itself, as above. 0 refuses the handshake. */
+int tlsd_verify_lock_security(const SSL *s, int op, tlsd_client_verify verify, const void *arg);
 
 #endif

@@ -1,0 +1,395 @@
+/* VerifyPeer = force (the lock) and Programs (per-program policy).
+ *
+ * The lock: programs that chose not to verify (SSL_VERIFY_NONE on the
+ * context or on the connection, a verify callback that accepts anything,
+ * their own cert verify callback, openssl s_client's default) are refused
+ * by a self-signed server and still reach a good one; with
+ * VerifyPeer = yes they connect to the self-signed server as before (the
+ * negative control). Servers are untouched.
+ *
+ * Programs: copies of the openssl binary under other names, one named in a
+ * Programs section that exempts it; the other copy, and a symbolic link
+ * named like the exempt program but pointing at the other copy, are still
+ * held by the lock: the real executable decides, not argv[0]. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <openssl/conf.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include "test_certs.h"
+#include "test_config.h"
+#include "test_handshake.h"
+#include "test_main.h"
+#include "test_process.h"
+
+#define CERT(name) tlsd_test_cert_path(name)
+
+static char force_keys[1024], yes_keys[1024], output[65536];
+
+/* --- in-process clients -------------------------------------------------- */
+
+static int accept_all(int ok, X509_STORE_CTX *sctx)
+{
+    (void)ok, (void)sctx;
+    return 1;
+}
+
+static int refuse_all(int ok, X509_STORE_CTX *sctx)
+{
+    (void)ok, (void)sctx;
+    return 0;
+}
+
+static int cert_verify_accepts_all(X509_STORE_CTX *sctx, void *arg)
+{
+    (void)arg;
+    X509_STORE_CTX_set_error(sctx, X509_V_OK);
+    return 1;
+}
+
+typedef struct {
+    const char *name;
+    const SSL_METHOD *(*method)(void);
+    void (*choose)(SSL_CTX *ctx); /* what the program did to its context */
+    int per_connection_none;      /* SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL) */
+} client_kind;
+
+static void ctx_none(SSL_CTX *ctx) { SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL); }
+static void ctx_accept_all(SSL_CTX *ctx) { SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_all); }
+static void store_accept_all(SSL_CTX *ctx)
+{
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    X509_STORE_set_verify_cb(SSL_CTX_get_cert_store(ctx), accept_all);
+}
+static void own_cert_verify(SSL_CTX *ctx)
+{
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+    SSL_CTX_set_cert_verify_callback(ctx, cert_verify_accepts_all, NULL);
+}
+static void own_cert_verify_tls12(SSL_CTX *ctx)
+{
+    own_cert_verify(ctx);
+    SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+}
+static void nothing(SSL_CTX *ctx) { (void)ctx; }
+
+static const client_kind careless_clients[] = {
+    {"SSL_CTX_set_verify(NONE)", TLS_client_method, ctx_none, 0},
+    {"SSL_CTX_set_verify(NONE), TLS_method", TLS_method, ctx_none, 0},
+    {"SSL_CTX_set_verify(PEER, accept-all callback)", TLS_client_method, ctx_accept_all, 0},
+    {"X509_STORE_set_verify_cb(accept-all)", TLS_client_method, store_accept_all, 0},
+    {"SSL_set_verify(ssl, NONE) after SSL_new", TLS_client_method, nothing, 1},
+    {"own cert verify callback, TLS 1.3", TLS_client_method, own_cert_verify, 0},
+    {"own cert verify callback, TLS 1.2", TLS_client_method, own_cert_verify_tls12, 0},
+};
+
+typedef struct {
+    const client_kind *kind;
+    const char *sni;
+} setup_arg;
+
+static int setup(SSL *ssl, void *arg)
+{
+    const setup_arg *a = arg;
+
+    if (a->kind->per_connection_none)
+        SSL_set_verify(ssl, SSL_VERIFY_NONE, NULL);
+    return SSL_set_tlsext_host_name(ssl, a->sni) == 1;
+}
+
+/* The handshake of a client of this kind, made while keys are loaded. */
+static int connects(const char *keys, const client_kind *kind, const char *server_chain,
+                    const char *sni)
+{
+    SSL_CTX *srv = tlsd_test_server_ctx(server_chain), *client;
+    setup_arg arg = {kind, sni};
+    tlsd_test_result r;
+    int ok;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(srv);
+    tlsd_test_load_module("lock", keys, NULL);
+    client = SSL_CTX_new(kind->method());
+    CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+    kind->choose(client);
+    ok = tlsd_test_handshake_with(client, srv, setup, &arg, &r);
+    CONF_modules_unload(0);
+    SSL_CTX_free(client);
+    SSL_CTX_free(srv);
+    if (getenv("TLSD_TEST_VERBOSE") != NULL)
+        fprintf(stderr, "\n  [%s] %s: %s", kind->name, keys, tlsd_test_result_str(&r));
+    return ok;
+}
+
+#define EXPECT(keys, kind, chain, sni, want)                                         \
+    do {                                                                             \
+        int got_ = connects((keys), (kind), (chain), (sni));                         \
+        if (got_ != (want))                                                          \
+            fprintf(stderr, "\n  line %d [%s] %s to %s: %s, expected %s\n", __LINE__, \
+                    (kind)->name, strstr((keys), "force") ? "force" : "yes", (chain),    \
+                    got_ ? "connected" : "refused", (want) ? "connected" : "refused"); \
+        CU_ASSERT_EQUAL(got_, (want));                                               \
+    } while (0)
+
+static void test_force_refuses_self_signed_for_every_careless_client(void)
+{
+    for (size_t i = 0; i < sizeof(careless_clients) / sizeof(careless_clients[0]); i++) {
+        const client_kind *k = &careless_clients[i];
+
+        EXPECT(yes_keys, k, CERT("selfsigned.pem"), "localhost", 1);
+        EXPECT(force_keys, k, CERT("selfsigned.pem"), "localhost", 0);
+        EXPECT(force_keys, k, CERT("leaf-chain.pem"), "localhost", 1);
+    }
+}
+
+/* The host check follows HostnameCheck: a name the certificate does not
+ * carry is refused under the lock, unless HostnameCheck = no. */
+static void test_force_host_check_follows_hostname_check(void)
+{
+    char keys[1200];
+    const client_kind *none = &careless_clients[0];
+
+    EXPECT(yes_keys, none, CERT("leaf-chain.pem"), "example.org", 1);
+    EXPECT(force_keys, none, CERT("leaf-chain.pem"), "example.org", 0);
+    snprintf(keys, sizeof(keys), "%s\nHostnameCheck = no", force_keys);
+    CU_ASSERT_EQUAL(connects(keys, none, CERT("leaf-chain.pem"), "example.org"), 1);
+}
+
+/* The program's own callback may still refuse: the lock never accepts
+ * what the program refused. */
+static void test_force_keeps_a_stricter_program_callback(void)
+{
+    SSL_CTX *srv = tlsd_test_server_ctx(CERT("leaf-chain.pem")), *client;
+    tlsd_test_result r;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(srv);
+    tlsd_test_load_module("lock", force_keys, NULL);
+    client = SSL_CTX_new(TLS_client_method());
+    CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+    SSL_CTX_set_verify(client, SSL_VERIFY_PEER, refuse_all);
+    CU_ASSERT_FALSE(tlsd_test_handshake(client, srv, "localhost", NULL, &r));
+    /* The control: the same good server, without the refusing callback. */
+    SSL_CTX_set_verify(client, SSL_VERIFY_PEER, NULL);
+    CU_ASSERT(tlsd_test_handshake(client, srv, "localhost", NULL, &r));
+    CONF_modules_unload(0);
+    SSL_CTX_free(client);
+    SSL_CTX_free(srv);
+}
+
+/* Servers are untouched: they ask no client for a certificate. */
+static void test_force_leaves_servers_alone(void)
+{
+    SSL_CTX *srv, *generic_srv, *client;
+    tlsd_test_result r;
+
+    tlsd_test_load_module("lock", force_keys, NULL);
+    srv = tlsd_test_server_ctx(CERT("leaf-chain.pem"));
+    generic_srv = SSL_CTX_new(TLS_method());
+    CU_ASSERT_FATAL(SSL_CTX_use_certificate_chain_file(generic_srv, CERT("leaf-chain.pem")) == 1);
+    CU_ASSERT_FATAL(SSL_CTX_use_PrivateKey_file(generic_srv, CERT("leaf-key.pem"), SSL_FILETYPE_PEM) == 1);
+    client = SSL_CTX_new(TLS_client_method());
+    CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(srv), SSL_VERIFY_NONE);
+    CU_ASSERT(tlsd_test_handshake(client, srv, "localhost", NULL, &r));
+    CU_ASSERT(tlsd_test_handshake(client, generic_srv, "localhost", NULL, &r));
+    CONF_modules_unload(0);
+    SSL_CTX_free(client);
+    SSL_CTX_free(generic_srv);
+    SSL_CTX_free(srv);
+}
+
+/* --- openssl s_client, and Programs -------------------------------------- */
+
+static char cert_file_env[700], conf_env[700];
+static const char *const without_module[] = {"TLSDEFAULTS_DEBUG=", cert_file_env, NULL};
+static const char *const with_module[] = {"TLSDEFAULTS_DEBUG=1", cert_file_env, conf_env, NULL};
+
+/* s_client as users run it: no -verify, no -CAfile; the root of the test
+ * certificates stands for the system's CAs. 0 when it connected. */
+static int s_client(const char *program, int port, const char *cnf)
+{
+    char connect[32];
+    const char *argv[] = {program, "s_client", "-connect", connect, "-servername", "localhost",
+                          "-brief", NULL};
+
+    snprintf(connect, sizeof(connect), "127.0.0.1:%d", port);
+    snprintf(cert_file_env, sizeof(cert_file_env), "SSL_CERT_FILE=%s", CERT("root.pem"));
+    snprintf(conf_env, sizeof(conf_env), "OPENSSL_CONF=%s", cnf != NULL ? cnf : "");
+    return tlsd_test_run(argv, cnf != NULL ? with_module : without_module, "",
+                         output, sizeof(output), 20);
+}
+
+static int start(tlsd_test_server *srv, const char *cert)
+{
+    const char *args[] = {"-cert", CERT(cert), "-cert_chain", CERT("intermediate.pem"),
+                          "-key", CERT("leaf-key.pem"), NULL};
+
+    if (!tlsd_test_s_server_start(srv, args, without_module)) {
+        fprintf(stderr, "\n  s_server did not start:\n%s\n", srv->log);
+        return 0;
+    }
+    return 1;
+}
+
+#define CONNECTS(status, who)                                                   \
+    do {                                                                        \
+        int st_ = (status);                                                     \
+        if (st_ != 0)                                                           \
+            fprintf(stderr, "\n  %s did not connect (%d):\n%s\n", (who), st_, output); \
+        CU_ASSERT_EQUAL(st_, 0);                                                \
+    } while (0)
+#define REFUSED(status, who) CU_ASSERT(tlsd_test_refused((status), (who), output))
+
+static void test_s_client_default_under_force(void)
+{
+    tlsd_test_server bad, good;
+    char *force_cnf, *yes_cnf;
+
+    force_cnf = strdup(tlsd_test_write_cnf("lock-force", NULL, NULL, force_keys, NULL));
+    yes_cnf = strdup(tlsd_test_write_cnf("lock-yes", NULL, NULL, yes_keys, NULL));
+    if (!start(&bad, "selfsigned.pem") || !start(&good, "leaf-chain.pem")) {
+        CU_FAIL("s_server");
+        return;
+    }
+    CONNECTS(s_client(OPENSSL_PROGRAM, bad.port, NULL), "s_client, no module");
+    CONNECTS(s_client(OPENSSL_PROGRAM, bad.port, yes_cnf), "s_client, VerifyPeer = yes");
+    REFUSED(s_client(OPENSSL_PROGRAM, bad.port, force_cnf), "s_client, VerifyPeer = force");
+    CU_ASSERT_PTR_NOT_NULL(strstr(output, "VerifyPeer=force: server certificate refused"));
+    CONNECTS(s_client(OPENSSL_PROGRAM, good.port, force_cnf), "s_client to a good server, force");
+    tlsd_test_s_server_stop(&bad);
+    tlsd_test_s_server_stop(&good);
+    free(force_cnf);
+    free(yes_cnf);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[65536];
+    size_t n;
+    int ok = in != NULL && out != NULL;
+
+    while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (in != NULL)
+        fclose(in);
+    if (out != NULL && fclose(out) != 0)
+        ok = 0;
+    return ok && chmod(to, 0755) == 0;
+}
+
+static void test_programs_exempts_one_program_by_its_real_executable(void)
+{
+    char dir[600], exempt[700], copy[700], link_dir[700], link_to_exempt[800],
+        spoof[800], by_path[700], keys[4096];
+    tlsd_test_server bad;
+    char *cnf;
+    const char *which = OPENSSL_PROGRAM;
+
+    snprintf(dir, sizeof(dir), "%s/programs", tlsd_test_certs_dir());
+    snprintf(exempt, sizeof(exempt), "%s/openssl-exempt", dir);
+    snprintf(copy, sizeof(copy), "%s/openssl-copy", dir);
+    snprintf(by_path, sizeof(by_path), "%s/openssl-by-path", dir);
+    snprintf(link_dir, sizeof(link_dir), "%s/links", dir);
+    snprintf(link_to_exempt, sizeof(link_to_exempt), "%s/openssl-link", link_dir);
+    snprintf(spoof, sizeof(spoof), "%s/openssl-exempt", link_dir);
+    mkdir(dir, 0700);
+    mkdir(link_dir, 0700);
+    unlink(link_to_exempt);
+    unlink(spoof);
+    CU_ASSERT_FATAL(copy_file(which, exempt) && copy_file(which, copy) && copy_file(which, by_path));
+    /* A link runs the file it points to: that file is the program. */
+    CU_ASSERT_FATAL(symlink(exempt, link_to_exempt) == 0);
+    /* Named like the exempt program, but it is the other copy. */
+    CU_ASSERT_FATAL(symlink(copy, spoof) == 0);
+
+    snprintf(keys, sizeof(keys), "%s\nPrograms = lock_programs", force_keys);
+    snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys),
+             "\n[lock_programs]\nopenssl-exempt = exempt_policy\n%s = exempt_policy\n"
+             "[exempt_policy]\nVerifyPeer = no\n", by_path);
+    cnf = strdup(tlsd_test_write_cnf("lock-programs", NULL, NULL, keys, NULL));
+    if (!start(&bad, "selfsigned.pem")) {
+        CU_FAIL("s_server");
+        free(cnf);
+        return;
+    }
+    CONNECTS(s_client(exempt, bad.port, cnf), "the exempt copy (by name)");
+    CU_ASSERT_PTR_NOT_NULL(strstr(output, "openssl-exempt = exempt_policy in section lock_programs applies"));
+    CONNECTS(s_client(by_path, bad.port, cnf), "the exempt copy (by absolute path)");
+    CONNECTS(s_client(link_to_exempt, bad.port, cnf), "a link to the exempt copy");
+    REFUSED(s_client(copy, bad.port, cnf), "the other copy");
+    REFUSED(s_client(spoof, bad.port, cnf), "a link named openssl-exempt to the other copy");
+    REFUSED(s_client(which, bad.port, cnf), "openssl itself");
+    tlsd_test_s_server_stop(&bad);
+    free(cnf);
+}
+
+/* A broken program section fails closed and names the section and key. */
+static void test_programs_bad_section_fails_closed(void)
+{
+    const struct {
+        const char *extra;
+        const char *needle;
+    } cases[] = {
+        {"[p]\nnginx = nginx_policy\n[nginx_policy]\nVerifyPeer = maybe\n",
+         "section nginx_policy (program nginx): key=VerifyPeer value=maybe"},
+        {"[p]\nnginx = nginx_policy\n[nginx_policy]\nVerifyPeers = no\n",
+         "section nginx_policy (program nginx): key=VerifyPeers"},
+        {"[p]\nnginx = nginx_policy\n[nginx_policy]\nProfile = system\n",
+         "key=Profile: a program section edits"},
+        {"[p]\nnginx = no_such_section\n", "key=nginx value=no_such_section: no section"},
+        {"[p]\nbin/nginx = nginx_policy\n[nginx_policy]\nVerifyPeer = no\n",
+         "key=bin/nginx value=nginx_policy: expected an executable's file name"},
+        {"", "key=Programs value=p: no such section"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *path = tlsd_test_write_cnf("lock-bad", "config_diagnostics = 1", NULL,
+                                               "Programs = p", cases[i].extra);
+        char found = 0;
+        unsigned long e;
+        const char *data;
+        int flags;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(path);
+        CU_ASSERT(CONF_modules_load_file(path, NULL, 0) <= 0);
+        while ((e = ERR_get_error_all(NULL, NULL, NULL, &data, &flags)) != 0)
+            if ((flags & ERR_TXT_STRING) && strstr(data, cases[i].needle) != NULL)
+                found = 1;
+        if (!found)
+            fprintf(stderr, "\n  case %zu: no error with \"%s\"\n", i, cases[i].needle);
+        CU_ASSERT(found);
+        CONF_modules_unload(0);
+    }
+}
+
+static int suite_init(void)
+{
+    if (tlsd_test_certs_dir() == NULL)
+        return 1;
+    /* The root as the store of clients with no anchors of their own. */
+    snprintf(force_keys, sizeof(force_keys), "VerifyPeer = force\nTrustStore = %s", CERT("root.pem"));
+    snprintf(yes_keys, sizeof(yes_keys), "VerifyPeer = yes\nTrustStore = %s", CERT("root.pem"));
+    return 0;
+}
+
+int main(void)
+{
+    CU_TestInfo tests[] = {
+        {"force: careless clients refused by a self-signed server", test_force_refuses_self_signed_for_every_careless_client},
+        {"force: the host check follows HostnameCheck", test_force_host_check_follows_hostname_check},
+        {"force: a stricter program callback still refuses", test_force_keeps_a_stricter_program_callback},
+        {"force: servers untouched", test_force_leaves_servers_alone},
+        {"force: openssl s_client with no -verify", test_s_client_default_under_force},
+        {"Programs: the real executable decides", test_programs_exempts_one_program_by_its_real_executable},
+        {"Programs: a bad program section fails closed", test_programs_bad_section_fails_closed},
+        CU_TEST_INFO_NULL,
+    };
+
+    return tlsd_test_main("VerifyPeer = force and Programs", suite_init, NULL, tests);
+}
