@@ -1,4 +1,4 @@
-/* tlsdefaults-info [--config FILE] [--json]
+/* tlsdefaults-info [--config FILE] [--program NAME] [--json]
  *
  * Loads a configuration as any OpenSSL program would (the module, ssl_conf,
  * providers), creates a client and a server context, and prints what they
@@ -14,7 +14,10 @@
  * configuration is broken (TLS is refused, or OpenSSL fails to load it);
  * 2 the configuration does not name the module; 3 programs using it get
  * no policy at all (OpenSSL ignores a file it cannot read or parse, and
- * skips a module it cannot load); 64 bad usage. */
+ * skips a module it cannot load); 64 bad usage.
+ *
+ * --program NAME: the policy of that program (a file name or an absolute
+ * path) under the module section's Programs entries. */
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
@@ -44,6 +47,8 @@ typedef struct {
 
 typedef struct {
     const char *config;
+    const char *program;   /* --program NAME, or NULL */
+    tlsd_program prog;
     CONF *cnf;
     char *module_section;  /* the last tlsdefaults section, NULL if none */
     char module_dso[PATH_MAX]; /* the file OpenSSL loads for it */
@@ -307,7 +312,9 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
     conf_row(in, rows, &n, "Options", text);
 
     r = add(rows, &n, "VerifyMode");
-    snprintf(r->value, sizeof(r->value), "%s", verify_mode_name(SSL_CTX_get_verify_mode(ctx)));
+    snprintf(r->value, sizeof(r->value), "%s%s", verify_mode_name(SSL_CTX_get_verify_mode(ctx)),
+             !server && strcmp(policy_value(in, "VerifyPeer"), "force") == 0
+                 ? ", forced (VerifyPeer = force)" : "");
     origin_of(in, server ? NULL : "VerifyPeer", "VerifyMode", r->origin, sizeof(r->origin));
     r = add(rows, &n, "VerifyFlags");
     tlsd_flag_names("VerifyFlags", X509_VERIFY_PARAM_get_flags(param), r->value, sizeof(r->value));
@@ -366,6 +373,10 @@ static void print_json(const inspection *in, row *client, int nc, row *server, i
 
     printf("{\n  \"config\": ");
     json_string(in->config);
+    if (in->program != NULL) {
+        printf(",\n  \"program\": ");
+        json_string(in->program);
+    }
     printf(",\n  \"status\": ");
     json_string(status_names[in->status]);
     printf(",\n  \"module_section\": ");
@@ -402,6 +413,8 @@ static void print_text(const inspection *in, row *client, int nc, row *server, i
     int counts[2] = {nc, ns};
 
     printf("configuration: %s\n", in->config);
+    if (in->program != NULL)
+        printf("program: %s\n", in->program);
     if (in->module_section != NULL)
         printf("module: section %s, profile %s\n", in->module_section,
                in->policy != NULL ? tlsd_policy_profile(in->policy) : "(invalid)");
@@ -432,8 +445,27 @@ static void print_text(const inspection *in, row *client, int nc, row *server, i
 
 static int usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [--config FILE] [--json]\n", argv0);
+    fprintf(stderr, "usage: %s [--config FILE] [--program NAME] [--json]\n", argv0);
     return 64;
+}
+
+/* The module in this process applied the policy of tlsdefaults-info
+ * itself; with --program the contexts get that program's policy instead,
+ * then system_default again, in the order a program gets them. */
+static void as_program(const inspection *in, SSL_CTX *ctx, int server)
+{
+    tlsd_policy_guards g;
+
+    if (in->program == NULL || in->policy == NULL)
+        return;
+    ERR_set_mark();
+    tlsd_policy_apply(in->policy, ctx);
+    tlsd_policy_get_guards(in->policy, &g);
+    if (!server)
+        SSL_CTX_set_verify(ctx, g.verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+    if (in->system_default != NULL)
+        SSL_CTX_config(ctx, "system_default");
+    ERR_pop_to_mark();
 }
 
 /* Loads the file, then reads from new contexts what programs using it get. */
@@ -458,7 +490,9 @@ static void inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL_CTX *
     ERR_pop_to_mark();
     find_sections(in);
     if (in->module_section != NULL)
-        in->policy = tlsd_policy_from_section(in->cnf, in->module_section, 1);
+        in->policy = in->program != NULL
+                         ? tlsd_policy_from_section_for(in->cnf, in->module_section, 1, &in->prog)
+                         : tlsd_policy_from_section(in->cnf, in->module_section, 1);
     take_errors(in);
     /* As an application would: the module, ssl_conf, providers. */
     loaded = CONF_modules_load(in->cnf, NULL, 0) > 0;
@@ -523,6 +557,9 @@ int main(int argc, char **argv)
             json = 1;
         else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
             in.config = argv[++i];
+        else if (strcmp(argv[i], "--program") == 0 && i + 1 < argc
+                 && tlsd_program_named(&in.prog, argv[i + 1]))
+            in.program = argv[++i];
         else
             return usage(argv[0]);
     }
@@ -539,6 +576,8 @@ int main(int argc, char **argv)
     }
     inspect(&in, before, &client, &server);
     if (in.status == STATUS_OK || in.status == STATUS_NOT_LOADED) {
+        as_program(&in, client, 0);
+        as_program(&in, server, 1);
         nc = context_rows(&in, client, 0, client_rows);
         ns = context_rows(&in, server, 1, server_rows);
     }

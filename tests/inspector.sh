@@ -83,6 +83,28 @@ if command -v python3 >/dev/null; then
     python3 -m json.tool "$work/partial-json.out" >/dev/null || fail "partial-json: not valid JSON"
 fi
 
+# Programs: --program shows one program's policy; the others keep the lock.
+cnf programs "VerifyPeer = force
+MinProtocol = TLSv1.3
+Programs = progs
+[progs]
+nginx = nginx_policy
+[nginx_policy]
+VerifyPeer = no
+MinProtocol = TLSv1.2"
+run programs 0 --config "$work/programs.cnf"
+expect programs "VerifyMode           peer, forced (VerifyPeer = force)  (section tlsd)"
+expect programs "MinProtocol          TLSv1.3  (section tlsd)"
+run programs-nginx 0 --config "$work/programs.cnf" --program nginx
+expect programs-nginx "program: nginx"
+expect programs-nginx "VerifyMode           none  (section nginx_policy (program nginx))"
+expect programs-nginx "MinProtocol          TLSv1.2  (section nginx_policy (program nginx))"
+run programs-path 0 --config "$work/programs.cnf" --program /usr/sbin/nginx --json
+expect programs-path '"MinProtocol": {"value": "TLSv1.2", "origin": "section nginx_policy (program nginx)"}'
+run programs-other 0 --config "$work/programs.cnf" --program curl
+expect programs-other "VerifyMode           peer, forced (VerifyPeer = force)  (section tlsd)"
+run programs-bad-name 64 --program bin/nginx
+
 # Broken: a bad value (fail closed), a module file that is not there.
 cnf broken "MinProtocol = TLSv1.9"
 run broken 1 --config "$work/broken.cnf"
