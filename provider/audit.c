@@ -135,7 +135,26 @@ tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
         return NULL;
     }
     qsort(a->cipher_ids, a->n_cipher_ids, sizeof(uint32_t), compare_ids);
-    if ((a->log = tlsd_audit_log_open(keys.audit_log)) == NULL) {
+    /* A refused AuditLog file costs neither the policy nor the audit
+     * (audit mode must never break a program): the lines go to syslog,
+     * the first one saying why. */
+    ERR_set_mark();
+    a->log = tlsd_audit_log_open(keys.audit_log);
+    if (a->log == NULL) {
+        const char *data = "";
+        int flags = 0;
+        char line[512];
+
+        ERR_peek_last_error_data(&data, &flags);
+        snprintf(line, sizeof(line), "audit: AuditLog refused (%s); writing to syslog",
+                 (flags & ERR_TXT_STRING) ? data : keys.audit_log);
+        tlsd_debug("%s", line);
+        a->log = tlsd_audit_log_open("syslog");
+        tlsd_audit_log_write(a->log, line);
+    }
+    ERR_pop_to_mark();
+    if (a->log == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         tlsd_audit_free(a);
         return NULL;
     }

@@ -17,6 +17,7 @@
  * skips a module it cannot load); 64 bad usage. */
 #include <dlfcn.h>
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 
 #include "client_hello.h"
 #include "keylog.h"
+#include "audit_report.h"
 #include "policy.h"
 #include "trust_store.h"
 
@@ -432,7 +434,8 @@ static void print_text(const inspection *in, row *client, int nc, row *server, i
 
 static int usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [--config FILE] [--json]\n", argv0);
+    fprintf(stderr, "usage: %s [--config FILE] [--json]\n"
+                    "       %s --audit-report FILE|- [--json]\n", argv0, argv0);
     return 64;
 }
 
@@ -510,6 +513,23 @@ static void inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL_CTX *
     }
 }
 
+/* --audit-report: 0, 1 when the log holds no audit line, 2 when it
+ * cannot be read. */
+static int audit_report(const char *path, int json)
+{
+    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    int rc;
+
+    if (in == NULL) {
+        fprintf(stderr, "tlsdefaults-info: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    rc = tlsd_audit_report(in, stdout, json);
+    if (in != stdin)
+        fclose(in);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     inspection in = {0};
@@ -518,14 +538,20 @@ int main(int argc, char **argv)
     char *default_config = NULL;
     SSL_CTX *before, *client = NULL, *server = NULL;
 
+    const char *audit_log = NULL;
+
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
             json = 1;
         else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
             in.config = argv[++i];
+        else if (strcmp(argv[i], "--audit-report") == 0 && i + 1 < argc)
+            audit_log = argv[++i];
         else
             return usage(argv[0]);
     }
+    if (audit_log != NULL)
+        return audit_report(audit_log, json);
     /* The configuration is loaded below, by hand, to see its errors. */
     OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     OPENSSL_load_builtin_modules();
