@@ -186,7 +186,12 @@ static const char *program_name(char *buf, size_t cap)
         return "unknown";
     path[n] = '\0';
     base = strrchr(path, '/');
-    snprintf(buf, cap, "%s", base != NULL ? base + 1 : path);
+    base = base != NULL ? base + 1 : path;
+    n = (ssize_t)strlen(base);
+    if ((size_t)n >= cap)
+        n = (ssize_t)cap - 1; /* a name cut, not lost */
+    memcpy(buf, base, (size_t)n);
+    buf[n] = '\0';
     return buf;
 }
 
