@@ -28,6 +28,11 @@ static ERR_STRING_DATA err_strings[] = {
     {ERR_PACK(0, 0, TLSD_R_BAD_HOSTNAME), "bad server hostname"},
     {ERR_PACK(0, 0, TLSD_R_CANNOT_OPEN_KEYLOG), "cannot open key log file"},
     {ERR_PACK(0, 0, TLSD_R_NO_SERVER_NAME), "no server name to check the certificate against"},
+    {ERR_PACK(0, 0, TLSD_R_VERIFY_REQUIRED),
+     "peer verification required by tlsdefaults policy (VerifyPeer)"},
+    {ERR_PACK(0, 0, TLSD_R_VERSION_BELOW_FLOOR),
+     "protocol version below tlsdefaults floor (Enforce)"},
+    {ERR_PACK(0, 0, TLSD_R_CANNOT_OPEN_AUDIT_LOG), "cannot open audit log"},
     {0, NULL},
 };
 

@@ -10,6 +10,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include "audit.h"
 #include "debug.h"
 #include "errors.h"
 #include "keylog.h"
@@ -30,6 +31,7 @@ struct tlsd_guard {
     size_t n_cipher_ids;
     const tlsd_trust_source *trust;
     tlsd_keylog *keylog; /* opened once, when the configuration is loaded */
+    tlsd_audit *audit;   /* Audit: the keys reported instead of refusing */
 };
 
 static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg);
@@ -77,9 +79,11 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
     if (ok) {
         atomic_init(&g->refs, 1);
         tlsd_policy_get_guards(p, &keys);
-        g->verify_peer = keys.verify_peer;
-        g->hostname_check = keys.hostname_check;
-        g->enforce = keys.enforce;
+        /* An audited key refuses nothing: audit.c reports instead. */
+        g->verify_peer = (keys.audit & TLSD_AUDIT_VERIFY_PEER) ? 0 : keys.verify_peer;
+        g->hostname_check = keys.audit & TLSD_AUDIT_HOSTNAME_CHECK ? TLSD_HOSTNAME_CHECK_OFF
+                                                                   : keys.hostname_check;
+        g->enforce = keys.enforce && !(keys.audit & TLSD_AUDIT_ENFORCE);
         g->min_version = keys.min_version;
         if (g->enforce)
             ok = collect_cipher_ids(g, p);
@@ -88,6 +92,8 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
     }
     if (!ok)
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+    if (ok && keys.audit != 0)
+        ok = (g->audit = tlsd_audit_new(p)) != NULL;
     /* A key log is a debugging aid: one that cannot be opened is reported
      * in the trace and costs neither the policy nor TLS. */
     if (ok && keys.key_log && keylog_path != NULL) {
@@ -125,6 +131,7 @@ void tlsd_guard_free(tlsd_guard *g)
         return;
     free(g->cipher_ids);
     tlsd_keylog_release(g->keylog);
+    tlsd_audit_free(g->audit);
     free(g);
 }
 
@@ -146,6 +153,32 @@ static int cipher_allowed(const tlsd_guard *g, const SSL_CIPHER *c)
     return bsearch(&id, g->cipher_ids, g->n_cipher_ids, sizeof(uint32_t), compare_ids) != NULL;
 }
 
+/* Says who refused, once the refusal is certain: every version the
+ * connection may use is below the floor (a fixed-version method, or a
+ * maximum below it). A candidate refused while others remain is no
+ * failure, and a successful handshake leaves the queue clean. */
+static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
+{
+    SSL *ssl = (SSL *)s;
+    long max = SSL_get_max_proto_version(ssl);
+    int fixed = SSL_get_ssl_method(ssl) != TLS_method()
+                && SSL_get_ssl_method(ssl) != TLS_client_method()
+                && SSL_get_ssl_method(ssl) != TLS_server_method()
+                && SSL_get_ssl_method(ssl) != DTLS_method()
+                && SSL_get_ssl_method(ssl) != DTLS_client_method()
+                && SSL_get_ssl_method(ssl) != DTLS_server_method();
+    unsigned long last = ERR_peek_last_error();
+
+    if (!(fixed || (max != 0 && version_below_floor((int)max, g->min_version))))
+        return;
+    if (ERR_GET_LIB(last) == tlsd_err_lib() && ERR_GET_REASON(last) == TLSD_R_VERSION_BELOW_FLOOR)
+        return; /* asked again for the same connection */
+    TLSD_RAISE(TLSD_R_VERSION_BELOW_FLOOR, "%s is below the floor %s held by Enforce",
+               tlsd_version_name(version), tlsd_version_name(g->min_version));
+    tlsd_debug("Enforce: %s refused, below the floor %s", tlsd_version_name(version),
+               tlsd_version_name(g->min_version));
+}
+
 /* OpenSSL asks this callback about every protocol version and every suite
  * it would offer, accept or choose, for every SSL of the context, whatever
  * bounds and lists the application set: the place for a floor. */
@@ -164,8 +197,11 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
         && !tlsd_verify_lock_security(s, op, verify_client, g))
         return 0;
     if (g != NULL && g->enforce) {
-        if (op == SSL_SECOP_VERSION && version_below_floor(nid, g->min_version))
+        if (op == SSL_SECOP_VERSION && version_below_floor(nid, g->min_version)) {
+            if (s != NULL)
+                report_floor_refusal(s, g, nid);
             return 0;
+        }
         if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other != NULL
             && !cipher_allowed(g, other))
             return 0;
@@ -181,18 +217,14 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
  * it read back (CPython's way), so its presence means "not chosen". */
 #define UNCHOSEN_VERIFY_MODE SSL_VERIFY_CLIENT_ONCE
 
-/* What HostnameCheck found to check the certificate against. */
-enum sni_check {
-    NAME_OF_PROGRAM, /* the program set a host, IP or email of its own */
-    NAME_FROM_SNI,   /* the SNI name, now expected by the verification */
-    NAME_NONE,       /* no SNI either */
-    NAME_REFUSED     /* an SNI name no certificate may match */
-};
+#define NAME_OF_PROGRAM TLSD_NAME_OF_PROGRAM
+#define NAME_FROM_SNI TLSD_NAME_FROM_SNI
+#define NAME_NONE TLSD_NAME_NONE
+#define NAME_REFUSED TLSD_NAME_REFUSED
 
-/* Makes the verification expect the SNI name when the program set no
- * host, IP or email of its own, by the library's name rules. */
-static enum sni_check expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
-                                      const char **why)
+/* By the library's name rules. */
+enum tlsd_sni_check tlsd_guard_expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
+                                               const char **why)
 {
     X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(sctx);
     const char *sni;
@@ -239,11 +271,13 @@ static int fail_host_name(X509_STORE_CTX *sctx, const SSL *ssl, int reason, cons
     return ok;
 }
 
+static int policy_verify_cb(int ok, X509_STORE_CTX *sctx);
+
 /* The verification of a client connection. */
 static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
 {
     const tlsd_guard *g = arg;
-    enum sni_check name = NAME_OF_PROGRAM;
+    enum tlsd_sni_check name = NAME_OF_PROGRAM;
     const char *why = NULL;
     char detail[300];
     int ok;
@@ -251,11 +285,21 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
     /* A generic context connecting without a verify mode of its program's
      * choosing: the client it is verifies (SSL_VERIFY_PEER, also for what
      * OpenSSL checks only then, such as Certificate Transparency). */
-    if (g->verify_peer && SSL_get_verify_mode(ssl) == UNCHOSEN_VERIFY_MODE)
-        SSL_set_verify(ssl, SSL_VERIFY_PEER, SSL_get_verify_callback(ssl));
+    if (g->verify_peer && SSL_get_verify_mode(ssl) == UNCHOSEN_VERIFY_MODE) {
+        SSL_verify_cb cb = SSL_get_verify_callback(ssl);
+
+        if (cb == NULL) {
+            /* Already handed to this verification: replaced there too. */
+            cb = policy_verify_cb;
+            X509_STORE_CTX_set_verify_cb(sctx, cb);
+        }
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, cb);
+    }
     if (g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
-        name = expect_sni_name(sctx, ssl, &why);
+        name = tlsd_guard_expect_sni_name(sctx, ssl, &why);
     ok = X509_verify_cert(sctx);
+    if (g->audit != NULL)
+        tlsd_audit_verify(g->audit, sctx, ssl, ok);
     if (ok > 0 && name == NAME_REFUSED) {
         snprintf(detail, sizeof(detail), "HostnameCheck: SNI name '%.200s': %s",
                  SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), why);
@@ -279,6 +323,35 @@ static int guarded_verify(X509_STORE_CTX *sctx, void *arg)
     if (g->verify_peer == TLSD_VERIFY_PEER_FORCE)
         return tlsd_verify_lock_run(sctx, ssl, verify_client, g);
     return verify_client(sctx, ssl, g);
+}
+
+/* The verify callback the module sets with SSL_VERIFY_PEER (VerifyPeer):
+ * a failure it sees is the policy's refusal, and says so. A program that
+ * chooses its own verification replaces it. */
+static int policy_verify_cb(int ok, X509_STORE_CTX *sctx)
+{
+    SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
+    int error = X509_STORE_CTX_get_error(sctx);
+
+    if (ok || ssl == NULL || SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE || SSL_is_server(ssl))
+        return ok;
+    TLSD_RAISE(TLSD_R_VERIFY_REQUIRED, "X509 error %d (%s) at depth %d; the program left peer "
+               "verification to the policy", error, X509_verify_cert_error_string(error),
+               X509_STORE_CTX_get_error_depth(sctx));
+    tlsd_debug("VerifyPeer: certificate refused, X509 error %d (%s) at depth %d", error,
+               X509_verify_cert_error_string(error), X509_STORE_CTX_get_error_depth(sctx));
+    return ok;
+}
+
+struct tlsd_audit *tlsd_guard_audit_of(const SSL *ssl)
+{
+    const SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
+    const tlsd_guard *g;
+
+    if (ctx == NULL || SSL_CTX_get_security_callback(ctx) != guarded_security)
+        return NULL;
+    g = SSL_CTX_get0_security_ex_data(ctx);
+    return g != NULL ? g->audit : NULL;
 }
 
 static void free_guard(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
@@ -313,15 +386,18 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
         return 1;
     if (client || generic) {
         if (g->verify_peer)
-            SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : UNCHOSEN_VERIFY_MODE, NULL);
+            SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : UNCHOSEN_VERIFY_MODE,
+                               client ? policy_verify_cb : NULL);
         if ((g->verify_peer && generic) || g->verify_peer == TLSD_VERIFY_PEER_FORCE
-            || g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
+            || g->hostname_check != TLSD_HOSTNAME_CHECK_OFF || g->audit != NULL)
             SSL_CTX_set_cert_verify_callback(ctx, guarded_verify, g);
         /* Servers never: a client certificate is checked against what the
          * server itself trusts, never against the system's CAs. */
         if (g->trust != NULL)
             ok &= tlsd_trust_source_attach(g->trust, ctx, TLSD_TRUST_ANCHORLESS_CLIENTS);
     }
+    if (g->audit != NULL)
+        ok &= tlsd_audit_install(g->audit, ctx, client || generic);
     if (g->keylog != NULL)
         ok &= tlsd_keylog_attach(g->keylog, ctx);
     return ok;

@@ -20,6 +20,7 @@
  * path) under the module section's Programs entries. */
 #include <dlfcn.h>
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 
 #include "client_hello.h"
 #include "keylog.h"
+#include "audit_report.h"
 #include "policy.h"
 #include "trust_store.h"
 
@@ -235,6 +237,12 @@ static void origin_of(const inspection *in, const char *policy_key,
     if (ssl_conf_key != NULL && section_value(in->cnf, in->system_default, ssl_conf_key) != NULL)
         snprintf(buf, cap, "system_default [%s]%s%s", in->system_default,
                  policy_origin != NULL ? ", over " : "", policy_origin != NULL ? policy_origin : "");
+    else if (policy_key != NULL && in->policy != NULL && tlsd_policy_audits(in->policy, policy_key))
+        /* What the context shows is the program's own: the policy's value
+         * only reports. */
+        snprintf(buf, cap, "audited: the value of %s is reported, not applied (Audit, %s)",
+                 policy_origin != NULL ? policy_origin : fallback,
+                 tlsd_policy_origin(in->policy, "Audit"));
     else
         snprintf(buf, cap, "%s", policy_origin != NULL ? policy_origin : fallback);
 }
@@ -280,7 +288,9 @@ static void guard_row(const inspection *in, row *rows, int *n, const char *name,
         snprintf(r->origin, sizeof(r->origin), "not applied to servers");
         return;
     }
-    snprintf(r->value, sizeof(r->value), "%s", value);
+    snprintf(r->value, sizeof(r->value), "%s",
+             in->policy != NULL && tlsd_policy_audits(in->policy, name)
+                 ? tlsd_policy_unset_value(name) : value);
     origin_of(in, name, NULL, r->origin, sizeof(r->origin));
 }
 
@@ -335,6 +345,12 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
     guard_row(in, rows, &n, "HostnameCheck", 1, server, policy_value(in, "HostnameCheck"));
     guard_row(in, rows, &n, "Enforce", 0, server, policy_value(in, "Enforce"));
     guard_row(in, rows, &n, "KeyLog", 0, server, policy_value(in, "KeyLog"));
+    if (in->policy != NULL && tlsd_policy_value(in->policy, "Audit") != NULL) {
+        guard_row(in, rows, &n, "Audit", 0, server, policy_value(in, "Audit"));
+        guard_row(in, rows, &n, "AuditLog", 0, server, policy_value(in, "AuditLog"));
+        if (tlsd_policy_origin(in->policy, "AuditLog") == NULL)
+            snprintf(rows[n - 1].origin, sizeof(rows[n - 1].origin), "not set: the default");
+    }
     r = add(rows, &n, "KeyLogWriter");
     if (tlsd_openssl_writes_keylog()) {
         snprintf(r->value, sizeof(r->value), "OpenSSL itself, for every context");
@@ -445,7 +461,8 @@ static void print_text(const inspection *in, row *client, int nc, row *server, i
 
 static int usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [--config FILE] [--program NAME] [--json]\n", argv0);
+    fprintf(stderr, "usage: %s [--config FILE] [--program NAME] [--json]\n"
+                    "       %s --audit-report FILE|- [--json]\n", argv0, argv0);
     return 64;
 }
 
@@ -544,6 +561,23 @@ static void inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL_CTX *
     }
 }
 
+/* --audit-report: 0, 1 when the log holds no audit line, 2 when it
+ * cannot be read. */
+static int audit_report(const char *path, int json)
+{
+    FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    int rc;
+
+    if (in == NULL) {
+        fprintf(stderr, "tlsdefaults-info: %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    rc = tlsd_audit_report(in, stdout, json);
+    if (in != stdin)
+        fclose(in);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     inspection in = {0};
@@ -551,6 +585,8 @@ int main(int argc, char **argv)
     int json = 0, nc = 0, ns = 0;
     char *default_config = NULL;
     SSL_CTX *before, *client = NULL, *server = NULL;
+
+    const char *audit_log = NULL;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
@@ -560,9 +596,13 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--program") == 0 && i + 1 < argc
                  && tlsd_program_named(&in.prog, argv[i + 1]))
             in.program = argv[++i];
+        else if (strcmp(argv[i], "--audit-report") == 0 && i + 1 < argc)
+            audit_log = argv[++i];
         else
             return usage(argv[0]);
     }
+    if (audit_log != NULL)
+        return audit_report(audit_log, json);
     /* The configuration is loaded below, by hand, to see its errors. */
     OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     OPENSSL_load_builtin_modules();

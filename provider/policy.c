@@ -22,6 +22,8 @@ enum key_kind {
     KEY_FLAGS,     /* our own flag list: "A, B, -C" edits the previous bits */
     KEY_CHOICE,    /* one name of a table (yes/no and the like) */
     KEY_TRUST,     /* "system", "none" or an absolute path */
+    KEY_AUDIT,     /* yes, no, or a list of the keys audited */
+    KEY_AUDIT_LOG, /* syslog, stderr or an absolute path */
 };
 
 typedef struct {
@@ -96,6 +98,8 @@ enum key_id {
     K_HOSTNAME_CHECK,
     K_ENFORCE,
     K_KEY_LOG,
+    K_AUDIT,
+    K_AUDIT_LOG,
     K_COUNT
 };
 
@@ -116,6 +120,20 @@ static const key_def keys[K_COUNT] = {
     [K_HOSTNAME_CHECK] = {"HostnameCheck", KEY_CHOICE, hostname_check_names},
     [K_ENFORCE] = {"Enforce", KEY_CHOICE, boolean_names},
     [K_KEY_LOG] = {"KeyLog", KEY_CHOICE, boolean_names},
+    [K_AUDIT] = {"Audit", KEY_AUDIT, NULL},
+    [K_AUDIT_LOG] = {"AuditLog", KEY_AUDIT_LOG, NULL},
+};
+
+/* The keys that refuse connections, which Audit may turn into reports. */
+static const flag_name audit_key_names[] = {
+    {"MinProtocol", TLSD_AUDIT_MIN_PROTOCOL},
+    {"CipherString", TLSD_AUDIT_CIPHER_STRING},
+    {"Ciphersuites", TLSD_AUDIT_CIPHERSUITES},
+    {"VerifyFlags", TLSD_AUDIT_VERIFY_FLAGS},
+    {"VerifyPeer", TLSD_AUDIT_VERIFY_PEER},
+    {"HostnameCheck", TLSD_AUDIT_HOSTNAME_CHECK},
+    {"Enforce", TLSD_AUDIT_ENFORCE},
+    {NULL, 0},
 };
 
 typedef struct {
@@ -328,6 +346,66 @@ static int set_trust_store(setting *st, const char *key, const char *value,
     return store(&st->value, strdup(value));
 }
 
+static int parse_audit_item(const char *item, int len, void *arg)
+{
+    flag_parse *fp = arg;
+
+    for (const flag_name *f = audit_key_names; item != NULL && f->name != NULL; f++) {
+        if (len > 0 && (size_t)len == strlen(f->name) && strncasecmp(f->name, item, (size_t)len) == 0) {
+            fp->bits |= f->bit;
+            return 1;
+        }
+    }
+    fp->bad = item != NULL ? item : "";
+    fp->bad_len = item != NULL ? len : 0;
+    return 0;
+}
+
+/* Audit: a boolean for every refusing key at once, or the keys by name. */
+static int set_audit(setting *st, const char *key, const char *value, const char *origin)
+{
+    flag_parse fp = {audit_key_names, 0, NULL, 0};
+    char known[256], canonical[256];
+
+    for (const flag_name *f = boolean_names; f->name != NULL; f++) {
+        if (strcasecmp(f->name, value) == 0) {
+            st->bits = f->bit ? TLSD_AUDIT_ALL : 0;
+            return store(&st->value, strdup(f->bit ? "yes" : "no"));
+        }
+    }
+    append_flag_names(known, sizeof(known), audit_key_names, 0, 1);
+    if (!CONF_parse_list(value, ',', 1, parse_audit_item, &fp)) {
+        TLSD_RAISE(TLSD_R_BAD_VALUE,
+                   "%.128s: key=%.128s value=%.256s: '%.*s' cannot be audited (expected yes, no "
+                   "or a list of: %s)",
+                   origin, key, value, fp.bad_len > 128 ? 128 : fp.bad_len, fp.bad, known);
+        return 0;
+    }
+    st->bits = fp.bits;
+    append_flag_names(canonical, sizeof(canonical), audit_key_names, fp.bits, 0);
+    return store(&st->value, strdup(canonical));
+}
+
+/* AuditLog: where audit lines go. A path is opened when the policy is put
+ * in effect, with the key log's rules; here it only has to be absolute. */
+static int set_audit_log(setting *st, const char *key, const char *value, const char *origin)
+{
+    if (strcasecmp(value, "syslog") == 0 || strcasecmp(value, "stderr") == 0) {
+        char lower[8];
+
+        for (size_t i = 0; i <= strlen(value); i++)
+            lower[i] = (char)(value[i] >= 'A' && value[i] <= 'Z' ? value[i] - 'A' + 'a' : value[i]);
+        return store(&st->value, strdup(lower));
+    }
+    if (value[0] != '/') {
+        TLSD_RAISE(TLSD_R_BAD_VALUE,
+                   "%.128s: key=%.128s value=%.256s: expected syslog, stderr or an absolute path",
+                   origin, key, value);
+        return 0;
+    }
+    return store(&st->value, strdup(value));
+}
+
 /* OpenSSL accepts a DTLS version as a bound of a TLS context and ignores
  * it: such a value would set no floor, and Enforce would hold none. Only
  * "None" may leave a TLS context without a bound. */
@@ -400,6 +478,12 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
         break;
     case KEY_TRUST:
         ok = set_trust_store(st, key, value, origin);
+        break;
+    case KEY_AUDIT:
+        ok = set_audit(st, key, value, origin);
+        break;
+    case KEY_AUDIT_LOG:
+        ok = set_audit_log(st, key, value, origin);
         break;
     default:
         ok = set_conf_value(p, st, def, key, value, origin);
@@ -486,9 +570,19 @@ const char *tlsd_policy_unset_value(const char *key)
     enum key_id id;
     const key_def *def = find_key(key, &id);
 
-    if (def == NULL || (def->kind != KEY_CHOICE && def->kind != KEY_TRUST))
+    if (def == NULL)
         return NULL;
-    return def->kind == KEY_TRUST ? "none" : "no";
+    switch (def->kind) {
+    case KEY_CHOICE:
+    case KEY_AUDIT:
+        return "no";
+    case KEY_TRUST:
+        return "none";
+    case KEY_AUDIT_LOG:
+        return "syslog";
+    default:
+        return NULL;
+    }
 }
 
 void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out)
@@ -502,14 +596,26 @@ void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out)
     out->enforce = p->s[K_ENFORCE].set && p->s[K_ENFORCE].bits;
     out->key_log = p->s[K_KEY_LOG].set && p->s[K_KEY_LOG].bits;
     out->min_version = p->min_version;
+    out->audit = p->s[K_AUDIT].set ? (unsigned)p->s[K_AUDIT].bits : 0;
+    out->audit_log = p->s[K_AUDIT_LOG].set ? p->s[K_AUDIT_LOG].value : "syslog";
+    out->verify_flags_set = p->s[K_VERIFY_FLAGS].set;
+    out->verify_flags = p->s[K_VERIFY_FLAGS].bits;
+    out->verify_flags_known = 0;
+    for (const flag_name *f = verify_flag_names; f->name != NULL; f++)
+        out->verify_flags_known |= f->bit;
 }
+
+static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx, int skip_audited);
 
 SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method)
 {
     SSL_CTX *ctx = scratch_ctx_of(method);
 
-    if (ctx != NULL)
-        tlsd_policy_apply(p, ctx);
+    if (ctx != NULL) {
+        ERR_set_mark();
+        apply_settings(p, ctx, 0);
+        ERR_pop_to_mark();
+    }
     return ctx;
 }
 
@@ -541,17 +647,42 @@ static int applied_bounds(const tlsd_policy *p, int *min, int *max)
     return 1;
 }
 
-static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx)
+/* The keys Audit names are left out of a context (skip_audited): their
+ * effect is reported by the audit (audit.c), not applied. */
+static unsigned audited_bit(int key)
+{
+    switch (key) {
+    case K_MIN_PROTOCOL: return TLSD_AUDIT_MIN_PROTOCOL;
+    case K_CIPHER_STRING: return TLSD_AUDIT_CIPHER_STRING;
+    case K_CIPHERSUITES: return TLSD_AUDIT_CIPHERSUITES;
+    case K_VERIFY_FLAGS: return TLSD_AUDIT_VERIFY_FLAGS;
+    case K_VERIFY_PEER: return TLSD_AUDIT_VERIFY_PEER;
+    case K_HOSTNAME_CHECK: return TLSD_AUDIT_HOSTNAME_CHECK;
+    case K_ENFORCE: return TLSD_AUDIT_ENFORCE;
+    default: return 0;
+    }
+}
+
+int tlsd_policy_audits(const tlsd_policy *p, const char *key)
+{
+    enum key_id id;
+
+    return p->s[K_AUDIT].set && find_key(key, &id) != NULL
+           && (p->s[K_AUDIT].bits & audited_bit((int)id)) != 0;
+}
+
+static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx, int skip_audited)
 {
     int ok = 1, dtls = tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).dtls;
     X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
+    unsigned audited = skip_audited && p->s[K_AUDIT].set ? (unsigned)p->s[K_AUDIT].bits : 0;
 
     for (int i = 0; i < K_COUNT; i++) {
         const setting *st = &p->s[i];
 
         if (!st->set || (keys[i].kind != KEY_REPLACE && keys[i].kind != KEY_EDIT_LIST))
             continue;
-        if (dtls && (i == K_MIN_PROTOCOL || i == K_MAX_PROTOCOL))
+        if ((dtls && (i == K_MIN_PROTOCOL || i == K_MAX_PROTOCOL)) || (audited & audited_bit(i)))
             continue;
         if (!conf_cmd(ctx, keys[i].name, st->value, 0))
             ok = 0;
@@ -559,10 +690,11 @@ static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx)
     if (dtls) {
         int max = p->max_version;
 
-        ok &= SSL_CTX_set_min_proto_version(ctx, dtls_bound(p->min_version));
+        if (!(audited & TLSD_AUDIT_MIN_PROTOCOL))
+            ok &= SSL_CTX_set_min_proto_version(ctx, dtls_bound(p->min_version));
         ok &= SSL_CTX_set_max_proto_version(ctx, max != 0 && max < TLS1_2_VERSION ? dtls_bound(max) : 0);
     }
-    if (p->s[K_VERIFY_FLAGS].set) {
+    if (p->s[K_VERIFY_FLAGS].set && !(audited & TLSD_AUDIT_VERIFY_FLAGS)) {
         unsigned long mask = 0;
 
         for (const flag_name *f = verify_flag_names; f->name != NULL; f++)
@@ -586,7 +718,7 @@ int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx)
     /* Runs inside SSL_CTX_new(): whatever fails must not show up on the
      * application's error queue as if its own call had failed. */
     ERR_set_mark();
-    ok = apply_settings(p, ctx);
+    ok = apply_settings(p, ctx, 1);
     ERR_pop_to_mark();
     return ok;
 }
@@ -697,6 +829,13 @@ int tlsd_policy_describe(const tlsd_policy *p, BIO *out)
         BIO_printf(out, "%s: %s (%s)\n", keys[i].name,
                    p->s[i].set ? p->s[i].value : tlsd_policy_unset_value(keys[i].name),
                    origin_or_default(&p->s[i]));
+    /* Shown when set: a policy without Audit reads as it always has. */
+    if (p->s[K_AUDIT].set) {
+        BIO_printf(out, "Audit: %s (%s)\n", p->s[K_AUDIT].value, p->s[K_AUDIT].origin);
+        BIO_printf(out, "AuditLog: %s (%s)\n",
+                   p->s[K_AUDIT_LOG].set ? p->s[K_AUDIT_LOG].value : "syslog",
+                   origin_or_default(&p->s[K_AUDIT_LOG]));
+    }
     SSL_CTX_free(ctx);
     return 1;
 }

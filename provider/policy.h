@@ -25,8 +25,9 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
 /* Checks the policy as a whole (protocol range, ciphers left). 1 or 0. */
 int tlsd_policy_finish(tlsd_policy *p);
 
-/* Applies the policy to ctx. OpenSSL errors raised on the way are kept off
- * the caller's error queue. Returns 1 when every setting was applied. */
+/* Applies the policy to ctx, except the keys Audit names. OpenSSL errors
+ * raised on the way are kept off the caller's error queue. Returns 1 when
+ * every setting was applied. */
 int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx);
 
 /* Writes the effective policy, one "Name: value (origin)" line per setting. */
@@ -44,8 +45,21 @@ enum {
     TLSD_VERIFY_PEER_FORCE = 2 /* clients verify whatever the program chose */
 };
 
+/* Audit: the keys whose refusals are reported instead (audit.h). */
+enum {
+    TLSD_AUDIT_MIN_PROTOCOL = 1u << 0,
+    TLSD_AUDIT_CIPHER_STRING = 1u << 1,
+    TLSD_AUDIT_CIPHERSUITES = 1u << 2,
+    TLSD_AUDIT_VERIFY_FLAGS = 1u << 3,
+    TLSD_AUDIT_VERIFY_PEER = 1u << 4,
+    TLSD_AUDIT_HOSTNAME_CHECK = 1u << 5,
+    TLSD_AUDIT_ENFORCE = 1u << 6,
+    TLSD_AUDIT_ALL = (1u << 7) - 1
+};
+
 /* What the module does to contexts beyond their settings: the keys
- * VerifyPeer, TrustStore, HostnameCheck, Enforce and KeyLog. */
+ * VerifyPeer, TrustStore, HostnameCheck, Enforce, KeyLog, Audit and
+ * AuditLog. */
 typedef struct {
     int verify_peer;         /* 0, 1 or TLSD_VERIFY_PEER_FORCE */
     int hostname_check;      /* TLSD_HOSTNAME_CHECK_* */
@@ -53,13 +67,19 @@ typedef struct {
     int enforce;
     int key_log;
     int min_version;         /* the protocol floor Enforce holds */
+    unsigned audit;          /* TLSD_AUDIT_* bits of the keys audited */
+    const char *audit_log;   /* "syslog", "stderr" or an absolute path */
+    int verify_flags_set;    /* VerifyFlags: set, and its bits */
+    unsigned long verify_flags;
+    unsigned long verify_flags_known; /* every bit VerifyFlags can name */
 } tlsd_policy_guards;
 
 /* Pointers stay valid as long as the policy. */
 void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out);
 
-/* A new context, of method, with the policy applied and no hook of the
- * module run on it: what the policy alone gives. NULL on error. */
+/* A new context, of method, with the policy applied (audited keys too)
+ * and no hook of the module run on it: what the policy alone gives. NULL
+ * on error. */
 SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method);
 
 /* The value and origin of a key as the policy holds them, or NULL when the
@@ -73,6 +93,9 @@ const char *tlsd_policy_origin(const tlsd_policy *p, const char *key);
 const char *tlsd_policy_unset_value(const char *key);
 
 const char *tlsd_policy_profile(const tlsd_policy *p);
+
+/* 1 when Audit names key: the policy reports instead of applying it. */
+int tlsd_policy_audits(const tlsd_policy *p, const char *key);
 
 /* Readers of a context's effective settings, shared by describe() and the
  * inspector. "TLSv1.2", or "any" for 0. */

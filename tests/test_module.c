@@ -422,7 +422,15 @@ static void test_shipped_snippets_load(void)
         CU_ASSERT_EQUAL_FATAL(CONF_modules_load_file(dst, NULL, 0), 1);
         ctx = SSL_CTX_new(TLS_client_method());
         CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(ctx), TLS1_2_VERSION);
-        CU_ASSERT(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)) & X509_V_FLAG_X509_STRICT);
+        if (i == 0) {
+            CU_ASSERT(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)) & X509_V_FLAG_X509_STRICT);
+            CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_PEER);
+        } else {
+            /* The system drop-in audits the verification keys (Audit):
+             * the program's own choices stay in effect. */
+            CU_ASSERT_FALSE(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)) & X509_V_FLAG_X509_STRICT);
+            CU_ASSERT_EQUAL(SSL_CTX_get_verify_mode(ctx), SSL_VERIFY_NONE);
+        }
         SSL_CTX_free(ctx);
         unload();
     }

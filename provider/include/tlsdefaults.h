@@ -101,6 +101,10 @@ TLSD_API int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path);
 #define TLSD_R_BAD_HOSTNAME 115
 #define TLSD_R_CANNOT_OPEN_KEYLOG 116
 #define TLSD_R_NO_SERVER_NAME 117
+/* Refusals of the module's policy, raised where the refusal is decided. */
+#define TLSD_R_VERIFY_REQUIRED 130
+#define TLSD_R_VERSION_BELOW_FLOOR 131
+#define TLSD_R_CANNOT_OPEN_AUDIT_LOG 132
 
 #ifdef __cplusplus
 }

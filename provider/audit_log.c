@@ -1,0 +1,209 @@
+#include "audit_log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "fork_locks.h"
+#include "private_file.h"
+
+enum sink { SINK_SYSLOG, SINK_STDERR, SINK_FILE };
+
+struct tlsd_audit_log {
+    atomic_int refs;
+    enum sink sink;
+    int fd;                        /* SINK_FILE: the file; SINK_SYSLOG: the socket */
+    struct sockaddr_un addr;       /* SINK_SYSLOG */
+};
+
+/* One bucket per process, whatever the number of logs: a busy server with
+ * many contexts still writes at most the rate. */
+static pthread_mutex_t bucket_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t bucket_once = PTHREAD_ONCE_INIT;
+static double tokens = TLSD_AUDIT_BURST;
+static struct timespec last_refill;
+static unsigned long suppressed;
+
+static void bucket_init(void)
+{
+    clock_gettime(CLOCK_MONOTONIC, &last_refill);
+    tlsd_fork_locks_add(&bucket_lock);
+}
+
+static tlsd_audit_log *log_new(enum sink sink, int fd)
+{
+    tlsd_audit_log *log = calloc(1, sizeof(*log));
+
+    if (log == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        return NULL;
+    }
+    atomic_init(&log->refs, 1);
+    log->sink = sink;
+    log->fd = fd;
+    pthread_once(&bucket_once, bucket_init);
+    return log;
+}
+
+tlsd_audit_log *tlsd_audit_log_open_syslog_at(const char *socket_path)
+{
+    tlsd_audit_log *log;
+    int fd;
+
+    if (strlen(socket_path) >= sizeof(log->addr.sun_path)) {
+        TLSD_RAISE(TLSD_R_CANNOT_OPEN_AUDIT_LOG, "path=%.256s: too long", socket_path);
+        return NULL;
+    }
+    /* Non-blocking: a syslog daemon that does not keep up drops lines,
+     * never the program's connection. Unconnected: a restarted daemon is
+     * found again by name at the next line. */
+    fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if ((log = log_new(SINK_SYSLOG, fd)) == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    log->addr.sun_family = AF_UNIX;
+    memcpy(log->addr.sun_path, socket_path, strlen(socket_path) + 1);
+    return log;
+}
+
+tlsd_audit_log *tlsd_audit_log_open(const char *spec)
+{
+    char why[256];
+    int fd;
+
+    if (strcmp(spec, "syslog") == 0)
+        return tlsd_audit_log_open_syslog_at("/dev/log");
+    if (strcmp(spec, "stderr") == 0)
+        return log_new(SINK_STDERR, -1);
+    if ((fd = tlsd_private_file_open(spec, why, sizeof(why))) < 0) {
+        TLSD_RAISE(TLSD_R_CANNOT_OPEN_AUDIT_LOG, "path=%.256s: %s", spec, why);
+        return NULL;
+    }
+    return log_new(SINK_FILE, fd);
+}
+
+tlsd_audit_log *tlsd_audit_log_ref(tlsd_audit_log *log)
+{
+    if (log != NULL)
+        atomic_fetch_add(&log->refs, 1);
+    return log;
+}
+
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+size_t tlsd_audit_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
+                                const char *message)
+{
+    struct tm tm;
+    int n;
+
+    /* Month names of our own: strftime's %b follows the program's locale. */
+    if (localtime_r(&when, &tm) == NULL)
+        memset(&tm, 0, sizeof(tm));
+    n = snprintf(buf, cap, "<%d>%s %2d %02d:%02d:%02d tlsdefaults[%ld]: %s", 1 * 8 + 4,
+                 months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 (long)pid, message);
+    if (n < 0)
+        return 0;
+    return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* Writes without ever waiting: a descriptor not ready now loses the line. */
+static void emit(tlsd_audit_log *log, const char *line)
+{
+    char buf[2048];
+    size_t len;
+    int fd = log->sink == SINK_STDERR ? STDERR_FILENO : log->fd;
+
+    if (fd < 0)
+        return;
+    if (log->sink == SINK_SYSLOG) {
+        len = tlsd_audit_syslog_format(buf, sizeof(buf), time(NULL), getpid(), line);
+        (void)!sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
+                      (const struct sockaddr *)&log->addr, sizeof(log->addr));
+        return;
+    }
+    if (log->sink == SINK_STDERR) {
+        /* The program's descriptor: not ours to make non-blocking. A pipe
+         * without room for a line is skipped instead. */
+        struct pollfd pfd = {fd, POLLOUT, 0};
+
+        if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLOUT))
+            return;
+    }
+    len = (size_t)snprintf(buf, sizeof(buf), "tlsdefaults[%ld]: %s\n", (long)getpid(), line);
+    if (len >= sizeof(buf)) {
+        len = sizeof(buf) - 1;
+        buf[len - 1] = '\n';
+    }
+    /* One write(2): O_APPEND keeps lines of several processes whole. */
+    (void)!write(fd, buf, len);
+}
+
+static void refill(void)
+{
+    struct timespec now;
+    double elapsed;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    elapsed = (double)(now.tv_sec - last_refill.tv_sec)
+              + (double)(now.tv_nsec - last_refill.tv_nsec) / 1e9;
+    last_refill = now;
+    if (elapsed > 0)
+        tokens += elapsed * TLSD_AUDIT_PER_SECOND;
+    if (tokens > TLSD_AUDIT_BURST)
+        tokens = TLSD_AUDIT_BURST;
+}
+
+static void emit_suppressed(tlsd_audit_log *log)
+{
+    char note[96];
+
+    snprintf(note, sizeof(note), "audit: %lu lines suppressed (rate limit)", suppressed);
+    emit(log, note);
+    suppressed = 0;
+}
+
+void tlsd_audit_log_write(tlsd_audit_log *log, const char *line)
+{
+    if (log == NULL)
+        return;
+    pthread_mutex_lock(&bucket_lock);
+    refill();
+    if (tokens < (suppressed > 0 ? 2 : 1)) {
+        suppressed++;
+    } else {
+        if (suppressed > 0) {
+            emit_suppressed(log);
+            tokens -= 1;
+        }
+        emit(log, line);
+        tokens -= 1;
+    }
+    pthread_mutex_unlock(&bucket_lock);
+}
+
+void tlsd_audit_log_release(tlsd_audit_log *log)
+{
+    if (log == NULL || atomic_fetch_sub(&log->refs, 1) != 1)
+        return;
+    pthread_mutex_lock(&bucket_lock);
+    if (suppressed > 0)
+        emit_suppressed(log);
+    pthread_mutex_unlock(&bucket_lock);
+    if (log->fd >= 0)
+        close(log->fd);
+    free(log);
+}

@@ -1,0 +1,43 @@
+/* Where audit lines go (AuditLog): the system log, standard error or a
+ * file. The module lives inside other programs, so the writer never blocks
+ * (a full socket or pipe drops the line), never changes the program's own
+ * syslog identity (no openlog()), and is rate-limited per process. */
+#ifndef TLSD_AUDIT_LOG_H
+#define TLSD_AUDIT_LOG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+typedef struct tlsd_audit_log tlsd_audit_log;
+
+/* spec: "syslog" (the datagram socket /dev/log), "stderr", or an absolute
+ * path opened with tlsd_private_file_open(). NULL with TLSD_R_CANNOT_OPEN_
+ * AUDIT_LOG raised (data "path=PATH: why") when the file is refused.
+ * syslog never fails here: a missing socket drops lines. */
+tlsd_audit_log *tlsd_audit_log_open(const char *spec);
+
+/* The syslog writer on another datagram socket than /dev/log: for the
+ * tests only (not reachable from a configuration or the environment). */
+tlsd_audit_log *tlsd_audit_log_open_syslog_at(const char *socket_path);
+
+/* Another reference; release each. The last release writes the count of
+ * lines the rate limit suppressed, if any. */
+tlsd_audit_log *tlsd_audit_log_ref(tlsd_audit_log *log);
+void tlsd_audit_log_release(tlsd_audit_log *log);
+
+/* Writes one line (no newline): rate-limited, whole, never blocking. */
+void tlsd_audit_log_write(tlsd_audit_log *log, const char *line);
+
+/* The syslog datagram for message: "<12>Mmm dd hh:mm:ss tlsdefaults[pid]: "
+ * (facility user, severity warning, RFC 3164 as glibc writes it) and the
+ * message. Returns the length (cut to cap - 1). */
+size_t tlsd_audit_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
+                                const char *message);
+
+/* The rate limit: a burst of TLSD_AUDIT_BURST lines, then
+ * TLSD_AUDIT_PER_SECOND lines a second, per process. */
+#define TLSD_AUDIT_BURST 100
+#define TLSD_AUDIT_PER_SECOND 10
+
+#endif
