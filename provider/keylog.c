@@ -128,8 +128,11 @@ int tlsd_openssl_writes_keylog(void)
 
 const char *tlsd_keylog_env_path(void)
 {
-    const char *path = secure_getenv("SSLKEYLOGFILE");
+    return tlsd_keylog_path_of(secure_getenv("SSLKEYLOGFILE"));
+}
 
+const char *tlsd_keylog_path_of(const char *path)
+{
     if (path == NULL || *path == '\0')
         return NULL;
     /* OpenSSL that writes the file itself does so for every context: a

@@ -16,6 +16,9 @@ int tlsd_openssl_writes_keylog(void);
  * when OpenSSL writes it itself. */
 const char *tlsd_keylog_env_path(void);
 
+/* The same for a value of SSLKEYLOGFILE read earlier: path, or NULL. */
+const char *tlsd_keylog_path_of(const char *path);
+
 /* Opens path for appending with tlsd_private_file_open (created 0600; a
  * symbolic link, another user's file, a file with more than one link or
  * open to group or others is refused). NULL with an error whose data is

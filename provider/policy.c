@@ -121,14 +121,30 @@ typedef struct {
     char *origin;       /* "profile python", "section x", or both joined */
 } setting;
 
+/* A value OpenSSL has yet to check (deferred mode), with what the check's
+ * error names; checked in the order the values were set. */
+typedef struct pending_check {
+    const key_def *def;
+    char *key, *value, *origin;
+    struct pending_check *next;
+} pending_check;
+
 struct tlsd_policy {
     char *profile;
     setting s[K_COUNT];
     SSL_CTX *scratch; /* validates values while the policy is being built */
     int min_version, max_version; /* the TLS bounds, known once finished */
+    int deferred;     /* built without OpenSSL's checks: tlsd_policy_check() */
+    pending_check *pending, **pending_tail;
 };
 
 static _Thread_local int in_scratch;
+static _Thread_local int defer_checks;
+
+void tlsd_policy_defer_checks(int on)
+{
+    defer_checks = on;
+}
 
 int tlsd_policy_in_scratch(void)
 {
@@ -342,13 +358,12 @@ static int sets_tls_bound(const char *name, const char *value)
     return ok;
 }
 
-static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
-                          const char *key, const char *value,
-                          const char *origin)
+static int check_conf_value(SSL_CTX *scratch, const key_def *def, const char *key,
+                            const char *value, const char *origin)
 {
     /* Parsed by OpenSSL itself on a scratch context: its own message
      * (SHOW_ERRORS) comes first on the queue, ours names key and origin. */
-    if (!conf_cmd(p->scratch, def->name, value, SSL_CONF_FLAG_SHOW_ERRORS)) {
+    if (!conf_cmd(scratch, def->name, value, SSL_CONF_FLAG_SHOW_ERRORS)) {
         TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=%.256s", origin, key, value);
         return 0;
     }
@@ -360,6 +375,38 @@ static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
                    "TLSv1.2 means DTLSv1.2)", origin, key, value);
         return 0;
     }
+    return 1;
+}
+
+/* Deferred mode: the check is remembered, to run in tlsd_policy_check(). */
+static int defer_check(tlsd_policy *p, const key_def *def, const char *key,
+                       const char *value, const char *origin)
+{
+    pending_check *c = calloc(1, sizeof(*c));
+
+    if (c == NULL || (c->key = strdup(key)) == NULL || (c->value = strdup(value)) == NULL
+        || (c->origin = strdup(origin)) == NULL) {
+        if (c != NULL) {
+            free(c->key);
+            free(c->value);
+        }
+        free(c);
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        return 0;
+    }
+    c->def = def;
+    *p->pending_tail = c;
+    p->pending_tail = &c->next;
+    return 1;
+}
+
+static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
+                          const char *key, const char *value,
+                          const char *origin)
+{
+    if (!(p->deferred ? defer_check(p, def, key, value, origin)
+                      : check_conf_value(p->scratch, def, key, value, origin)))
+        return 0;
     if (def->kind == KEY_EDIT_LIST && st->value != NULL)
         return store(&st->value, join(st->value, ",", value));
     return store(&st->value, strdup(value));
@@ -381,7 +428,7 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
         TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=(empty)", origin, key);
         return 0;
     }
-    if (p->scratch == NULL) {
+    if (p->scratch == NULL && !p->deferred) {
         /* Set after tlsd_policy_finish(): build the checker again. */
         if ((p->scratch = scratch_ctx_new()) == NULL)
             return 0;
@@ -419,8 +466,12 @@ tlsd_policy *tlsd_policy_new(const char *profile_name)
         return NULL;
     }
     p = calloc(1, sizeof(*p));
+    if (p != NULL) {
+        p->deferred = defer_checks;
+        p->pending_tail = &p->pending;
+    }
     if (p == NULL || (p->profile = strdup(profile->name)) == NULL
-        || (p->scratch = scratch_ctx_new()) == NULL) {
+        || (!p->deferred && (p->scratch = scratch_ctx_new()) == NULL)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         tlsd_policy_free(p);
         return NULL;
@@ -436,10 +487,25 @@ tlsd_policy *tlsd_policy_new(const char *profile_name)
     return p;
 }
 
+static void free_pending(tlsd_policy *p)
+{
+    while (p->pending != NULL) {
+        pending_check *c = p->pending;
+
+        p->pending = c->next;
+        free(c->key);
+        free(c->value);
+        free(c->origin);
+        free(c);
+    }
+    p->pending_tail = &p->pending;
+}
+
 void tlsd_policy_free(tlsd_policy *p)
 {
     if (p == NULL)
         return;
+    free_pending(p);
     for (int i = 0; i < K_COUNT; i++) {
         free(p->s[i].value);
         free(p->s[i].origin);
@@ -591,6 +657,8 @@ int tlsd_policy_finish(tlsd_policy *p)
 {
     int min, max, ok = 1;
 
+    if (p->deferred)
+        return 1; /* tlsd_policy_check() finishes it */
     if (!applied_bounds(p, &min, &max)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "computing the protocol bounds");
         ok = 0;
@@ -606,6 +674,28 @@ int tlsd_policy_finish(tlsd_policy *p)
     /* The checker has done its work; a finished policy is read-only. */
     SSL_CTX_free(p->scratch);
     p->scratch = NULL;
+    return ok;
+}
+
+int tlsd_policy_check(tlsd_policy *p)
+{
+    int ok = 1;
+
+    if (!p->deferred)
+        return 1;
+    if ((p->scratch = scratch_ctx_new()) == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        ok = 0;
+    }
+    /* Every value, in the order it was set: the errors are those the
+     * immediate checks give, with every bad value reported. */
+    for (const pending_check *c = p->pending; p->scratch != NULL && c != NULL; c = c->next)
+        if (!check_conf_value(p->scratch, c->def, c->key, c->value, c->origin))
+            ok = 0;
+    free_pending(p);
+    p->deferred = 0;
+    if (!tlsd_policy_finish(p))
+        ok = 0;
     return ok;
 }
 
