@@ -346,7 +346,9 @@ static void startup_rows(void)
 {
     int per_round = quick ? 5 : 30;
     const char *without = strdup(tlsd_test_write_cnf("bench-startup-none", NULL, NULL, NULL, NULL));
-    const char *with = module_cnf;
+    /* TLSD_BENCH_WITH_CNF: another configuration for the "with" side, e.g.
+     * one loading an older build of the module, for a before/after. */
+    const char *with = getenv("TLSD_BENCH_WITH_CNF") != NULL ? getenv("TLSD_BENCH_WITH_CNF") : module_cnf;
     const char *config_only[] = {TLSD_PROBE_CONFIG, NULL};
     const char *one_ctx[] = {TLSD_PROBE_CONFIG, "ctx", NULL};
     const char *crypto_only[] = {TLSD_PROBE_CRYPTO, NULL};
