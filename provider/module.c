@@ -24,6 +24,7 @@
 #include "method_role.h"
 #include "loader_check.h"
 #include "policy.h"
+#include "trust_store.h"
 
 /* One load of the module's section. A configuration may be loaded more than
  * once; the newest load is the one in effect, and OPENSSL_finish of a load
@@ -252,6 +253,11 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
 
     tlsd_fork_locks_add(&index_lock);
     tlsd_fork_locks_add(&instances_lock);
+    /* And now the locks the deferred build takes under instances_lock:
+     * registering one there would take the registry's lock inside
+     * instances_lock, the reverse of fork()'s order. */
+    tlsd_trust_store_fork_locks();
+    tlsd_keylog_fork_locks();
 
     inst = calloc(1, sizeof(*inst));
     if (inst == NULL
