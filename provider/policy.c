@@ -343,24 +343,25 @@ static int set_trust_store(setting *st, const char *key, const char *value,
 /* OpenSSL accepts a DTLS version as a bound of a TLS context and ignores
  * it: such a value would set no floor, and Enforce would hold none. Only
  * "None" may leave a TLS context without a bound. */
-static int sets_tls_bound(const char *name, const char *value)
+static int sets_tls_bound(SSL_CTX *scratch, const char *name, const char *value)
 {
-    SSL_CTX *ctx = scratch_ctx_new();
-    int ok = 0;
+    /* Read back from the checker, where the value was just set over a
+     * bound cleared first (check_conf_value): no fresh context needed. */
+    long bound = strcmp(name, "MinProtocol") == 0 ? SSL_CTX_get_min_proto_version(scratch)
+                                                  : SSL_CTX_get_max_proto_version(scratch);
 
-    if (ctx != NULL && conf_cmd(ctx, name, value, 0)) {
-        long bound = strcmp(name, "MinProtocol") == 0 ? SSL_CTX_get_min_proto_version(ctx)
-                                                      : SSL_CTX_get_max_proto_version(ctx);
-
-        ok = bound != 0 || strcasecmp(value, "None") == 0;
-    }
-    SSL_CTX_free(ctx);
-    return ok;
+    return bound != 0 || strcasecmp(value, "None") == 0;
 }
 
 static int check_conf_value(SSL_CTX *scratch, const key_def *def, const char *key,
                             const char *value, const char *origin)
 {
+    /* A bound OpenSSL ignores must not leave the one before it standing
+     * (sets_tls_bound reads it back). */
+    if (def == &keys[K_MIN_PROTOCOL])
+        SSL_CTX_set_min_proto_version(scratch, 0);
+    else if (def == &keys[K_MAX_PROTOCOL])
+        SSL_CTX_set_max_proto_version(scratch, 0);
     /* Parsed by OpenSSL itself on a scratch context: its own message
      * (SHOW_ERRORS) comes first on the queue, ours names key and origin. */
     if (!conf_cmd(scratch, def->name, value, SSL_CONF_FLAG_SHOW_ERRORS)) {
@@ -368,7 +369,7 @@ static int check_conf_value(SSL_CTX *scratch, const key_def *def, const char *ke
         return 0;
     }
     if ((def == &keys[K_MIN_PROTOCOL] || def == &keys[K_MAX_PROTOCOL])
-        && !sets_tls_bound(def->name, value)) {
+        && !sets_tls_bound(scratch, def->name, value)) {
         TLSD_RAISE(TLSD_R_BAD_VALUE,
                    "%.128s: key=%.128s value=%.256s: sets no bound on TLS contexts "
                    "(DTLS contexts get the DTLS bound that matches a TLS version: "
@@ -584,11 +585,12 @@ static int dtls_bound(int tls_version)
     return tls_version >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION;
 }
 
-/* The bounds a policy sets, read back from a context it was applied to.
+/* The bounds a policy sets, read back from a context it was applied to:
+ * scratch (a TLS_method() context, the checker), or a new one when NULL.
  * 0 when that context cannot be made: no floor is ever assumed. */
-static int applied_bounds(const tlsd_policy *p, int *min, int *max)
+static int applied_bounds(const tlsd_policy *p, SSL_CTX *scratch, int *min, int *max)
 {
-    SSL_CTX *ctx = scratch_ctx_new();
+    SSL_CTX *ctx = scratch != NULL ? scratch : scratch_ctx_new();
 
     *min = *max = 0;
     if (ctx == NULL)
@@ -599,7 +601,8 @@ static int applied_bounds(const tlsd_policy *p, int *min, int *max)
         conf_cmd(ctx, "MaxProtocol", p->s[K_MAX_PROTOCOL].value, 0);
     *min = (int)SSL_CTX_get_min_proto_version(ctx);
     *max = (int)SSL_CTX_get_max_proto_version(ctx);
-    SSL_CTX_free(ctx);
+    if (ctx != scratch)
+        SSL_CTX_free(ctx);
     return 1;
 }
 
@@ -653,13 +656,12 @@ int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx)
     return ok;
 }
 
-int tlsd_policy_finish(tlsd_policy *p)
+/* scratch: as for applied_bounds(). */
+static int finish_with(tlsd_policy *p, SSL_CTX *scratch)
 {
     int min, max, ok = 1;
 
-    if (p->deferred)
-        return 1; /* tlsd_policy_check() finishes it */
-    if (!applied_bounds(p, &min, &max)) {
+    if (!applied_bounds(p, scratch, &min, &max)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "computing the protocol bounds");
         ok = 0;
     }
@@ -675,6 +677,13 @@ int tlsd_policy_finish(tlsd_policy *p)
     SSL_CTX_free(p->scratch);
     p->scratch = NULL;
     return ok;
+}
+
+int tlsd_policy_finish(tlsd_policy *p)
+{
+    if (p->deferred)
+        return 1; /* tlsd_policy_check() finishes it */
+    return finish_with(p, NULL);
 }
 
 int tlsd_policy_check(tlsd_policy *p)
@@ -694,7 +703,8 @@ int tlsd_policy_check(tlsd_policy *p)
             ok = 0;
     free_pending(p);
     p->deferred = 0;
-    if (!tlsd_policy_finish(p))
+    /* The checker holds every value, replayed in order: the bounds too. */
+    if (!finish_with(p, p->scratch))
         ok = 0;
     return ok;
 }
