@@ -16,6 +16,13 @@ int tlsd_openssl_writes_keylog(void);
  * when OpenSSL writes it itself. */
 const char *tlsd_keylog_env_path(void);
 
+/* The same for a value of SSLKEYLOGFILE read earlier: path, or NULL. */
+const char *tlsd_keylog_path_of(const char *path);
+
+/* Registers the writers' lock with fork_locks.h, as tlsd_keylog_open()
+ * does: for a caller about to hold a registered lock around that call. */
+void tlsd_keylog_fork_locks(void);
+
 /* Opens path for appending with tlsd_private_file_open (created 0600; a
  * symbolic link, another user's file, a file with more than one link or
  * open to group or others is refused). NULL with an error whose data is

@@ -54,12 +54,54 @@ static struct link_map *own_libcrypto(Dl_info *self, Dl_info *info)
     return object_at(symbol_of(self->dli_fname, "OpenSSL_version_num"), info);
 }
 
+/* The loaded object whose segments hold an address: named by its program
+ * headers (one table per object) and its file name. dladdr() would say the
+ * same but also looks for the nearest symbol, through the whole symbol
+ * table of a library as large as libcrypto: at every load and unload of
+ * the configuration, most of what the module cost a process that makes no
+ * TLS context. */
+typedef struct {
+    uintptr_t addr;
+    const void *object; /* NULL: not found */
+    const char *name;
+} object_lookup;
+
+static int find_object(struct dl_phdr_info *info, size_t size, void *arg)
+{
+    object_lookup *l = arg;
+
+    (void)size;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+
+        if (ph->p_type == PT_LOAD && l->addr >= start && l->addr - start < ph->p_memsz) {
+            l->object = info->dlpi_phdr;
+            l->name = info->dlpi_name;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static object_lookup object_holding(const void *addr)
+{
+    object_lookup l = {(uintptr_t)addr, NULL, NULL};
+
+    if (addr != NULL)
+        dl_iterate_phdr(find_object, &l);
+    return l;
+}
+
 int tlsd_loader_is_own(const void *return_address)
 {
-    Dl_info caller, self, own;
-    struct link_map *from = object_at(return_address, &caller);
+    object_lookup from = object_holding(return_address), self = object_holding(&anchor);
 
-    return from != NULL && from == own_libcrypto(&self, &own);
+    if (from.object == NULL || self.object == NULL)
+        return 0;
+    /* The libcrypto this module is linked with: the object that defines
+     * OpenSSL_version_num in the module's own lookup scope. */
+    return object_holding(symbol_of(self.name, "OpenSSL_version_num")).object == from.object;
 }
 
 /* A function defined in the caller's object itself, or NULL. */

@@ -24,14 +24,17 @@
 #include "method_role.h"
 #include "loader_check.h"
 #include "policy.h"
+#include "trust_store.h"
 
 /* One load of the module's section. A configuration may be loaded more than
  * once; the newest load is the one in effect, and OPENSSL_finish of a load
  * removes only that one. */
 typedef struct instance {
     tlsd_policy *policy; /* NULL when the section is broken: fail closed */
-    tlsd_guard *guard;   /* what contexts get beyond the policy's settings */
+    tlsd_guard *guard;   /* what contexts get beyond the policy's settings;
+                          * NULL while the build is deferred (below) */
     char *section;
+    char *keylog_env;    /* SSLKEYLOGFILE as read at load, for that build */
     struct instance *next;
 } instance;
 
@@ -46,6 +49,20 @@ static instance *instances; /* newest first */
 static int ctx_index = -1;
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void finish_instance(instance *inst, int valid, int queue_was_empty,
+                            const char *keylog_path);
+
+/* The deferred part of a load (see tlsd_module_init), done by the first
+ * context of the load, under instances_lock: the others wait for it, and
+ * the ones after find the guard made. Scratch contexts made meanwhile
+ * leave this hook at once (tlsd_policy_in_scratch). */
+static void build_deferred(instance *inst, int queue_was_empty)
+{
+    int valid = tlsd_policy_check(inst->policy);
+
+    finish_instance(inst, valid, queue_was_empty, tlsd_keylog_path_of(inst->keylog_env));
+}
+
 static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                        long argl, void *argp)
 {
@@ -58,14 +75,25 @@ static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
         return;
     pthread_mutex_lock(&instances_lock);
     if (instances != NULL) {
+        int queue_was_empty = ERR_peek_error() == 0;
+
         section = instances->section;
         /* Runs inside SSL_CTX_new(): what fails here must not show up on
          * the application's error queue as if its own call had failed. */
         ERR_set_mark();
-        if (instances->policy != NULL)
-            applied = tlsd_policy_apply(instances->policy, ctx);
-        if (!tlsd_guard_install(instances->guard, ctx, ad, idx))
-            applied = applied < 0 ? applied : 0;
+        if (instances->guard == NULL)
+            build_deferred(instances, queue_was_empty);
+        if (instances->guard == NULL) {
+            /* No memory for the build: this context refuses TLS (an
+             * impossible protocol range), the next one tries again. */
+            SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
+            SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
+        } else {
+            if (instances->policy != NULL)
+                applied = tlsd_policy_apply(instances->policy, ctx);
+            if (!tlsd_guard_install(instances->guard, ctx, ad, idx))
+                applied = applied < 0 ? applied : 0;
+        }
         ERR_pop_to_mark();
     }
     if (section != NULL && tlsd_debug_enabled()) {
@@ -160,7 +188,42 @@ static void free_instance(instance *inst)
     tlsd_guard_free(inst->guard);
     tlsd_policy_free(inst->policy);
     free(inst->section);
+    free(inst->keylog_env);
     free(inst);
+}
+
+/* Gives inst its guard: from a policy that passed its checks, or a
+ * refusing one (fail closed) whose detail is our errors, taken off the
+ * queue. inst->guard stays NULL when out of memory (raised). */
+static void finish_instance(instance *inst, int valid, int queue_was_empty,
+                            const char *keylog_path)
+{
+    if (!valid) {
+        char detail[512];
+
+        take_errors(detail, sizeof(detail), queue_was_empty);
+        tlsd_policy_free(inst->policy);
+        inst->policy = NULL;
+        inst->guard = tlsd_guard_new_refusing(detail);
+        tlsd_debug("section %s is invalid, every new SSL_CTX will refuse TLS: %s",
+                   inst->section, detail);
+        return;
+    }
+    inst->guard = tlsd_guard_new(inst->policy, keylog_path);
+    trace_policy(inst->policy, inst->section);
+}
+
+/* Whether this load builds its policy now. Otherwise only the checks that
+ * need no OpenSSL run now (a key, flag, choice or path that is wrong still
+ * fails here), and OpenSSL's checks, the protocol bounds and the guard are
+ * left to the load's first SSL_CTX: a process that makes none (it only
+ * hashes, say) pays for no scratch context. Built now when the
+ * administrator asked for hard failures (config_diagnostics: a value only
+ * OpenSSL rejects must still fail the load) or for the trace (which shows
+ * the effective policy at load). */
+static int build_at_load(const CONF *cnf)
+{
+    return config_diagnostics(cnf) || tlsd_debug_enabled();
 }
 
 /* Both entry points first make sure that the libcrypto calling them is the
@@ -178,7 +241,7 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
 {
     const void *caller = __builtin_return_address(0);
     const char *section;
-    int queue_was_empty;
+    int queue_was_empty, deferred = 0;
     instance *inst;
 
     if (!tlsd_loader_is_own(caller)) {
@@ -190,6 +253,11 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
 
     tlsd_fork_locks_add(&index_lock);
     tlsd_fork_locks_add(&instances_lock);
+    /* And now the locks the deferred build takes under instances_lock:
+     * registering one there would take the registry's lock inside
+     * instances_lock, the reverse of fork()'s order. */
+    tlsd_trust_store_fork_locks();
+    tlsd_keylog_fork_locks();
 
     inst = calloc(1, sizeof(*inst));
     if (inst == NULL
@@ -205,7 +273,20 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
         TLSD_RAISE(TLSD_R_MISSING_SECTION, "section=(none)");
         inst->policy = NULL;
     } else {
-        inst->policy = tlsd_policy_from_section(cnf, section, 1);
+        if (!build_at_load(cnf)) {
+            tlsd_policy_defer_checks(1);
+            inst->policy = tlsd_policy_from_section(cnf, section, 1);
+            tlsd_policy_defer_checks(0);
+            deferred = inst->policy != NULL;
+            if (!deferred) {
+                /* Broken already: read again with every check, so that
+                 * every error is reported, in the file's order. */
+                ERR_pop_to_mark();
+                ERR_set_mark();
+            }
+        }
+        if (!deferred)
+            inst->policy = tlsd_policy_from_section(cnf, section, 1);
     }
     section = inst->section;
     if (inst->policy == NULL && config_diagnostics(cnf)) {
@@ -218,21 +299,26 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
         return 0;
     }
     if (inst->policy == NULL) {
-        char detail[512];
-
-        take_errors(detail, sizeof(detail), queue_was_empty);
+        finish_instance(inst, 0, queue_was_empty, NULL);
         ERR_clear_last_mark();
-        inst->guard = tlsd_guard_new_refusing(detail);
-        tlsd_debug("section %s is invalid, every new SSL_CTX will refuse TLS: %s",
-                   section, detail);
+    } else if (deferred) {
+        const char *env = secure_getenv("SSLKEYLOGFILE");
+
+        ERR_pop_to_mark();
+        /* Read once, when the configuration is loaded (secure_getenv:
+         * never for set-user-ID programs); used by the deferred build. */
+        if (env != NULL && (inst->keylog_env = strdup(env)) == NULL) {
+            free_instance(inst);
+            TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+            return 0;
+        }
     } else {
         ERR_pop_to_mark();
         /* Read once, when the configuration is loaded (secure_getenv:
          * never for set-user-ID programs). */
-        inst->guard = tlsd_guard_new(inst->policy, tlsd_keylog_env_path());
-        trace_policy(inst->policy, section);
+        finish_instance(inst, 1, queue_was_empty, tlsd_keylog_env_path());
     }
-    if (inst->guard == NULL || !register_ctx_hook()) {
+    if ((inst->guard == NULL && !deferred) || !register_ctx_hook()) {
         free_instance(inst);
         return 0;
     }

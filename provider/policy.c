@@ -143,14 +143,30 @@ typedef struct {
     char *origin;       /* "profile python", "section x", or both joined */
 } setting;
 
+/* A value OpenSSL has yet to check (deferred mode), with what the check's
+ * error names; checked in the order the values were set. */
+typedef struct pending_check {
+    const key_def *def;
+    char *key, *value, *origin;
+    struct pending_check *next;
+} pending_check;
+
 struct tlsd_policy {
     char *profile;
     setting s[K_COUNT];
     SSL_CTX *scratch; /* validates values while the policy is being built */
     int min_version, max_version; /* the TLS bounds, known once finished */
+    int deferred;     /* built without OpenSSL's checks: tlsd_policy_check() */
+    pending_check *pending, **pending_tail;
 };
 
 static _Thread_local int in_scratch;
+static _Thread_local int defer_checks;
+
+void tlsd_policy_defer_checks(int on)
+{
+    defer_checks = on;
+}
 
 int tlsd_policy_in_scratch(void)
 {
@@ -409,39 +425,71 @@ static int set_audit_log(setting *st, const char *key, const char *value, const 
 /* OpenSSL accepts a DTLS version as a bound of a TLS context and ignores
  * it: such a value would set no floor, and Enforce would hold none. Only
  * "None" may leave a TLS context without a bound. */
-static int sets_tls_bound(const char *name, const char *value)
+static int sets_tls_bound(SSL_CTX *scratch, const char *name, const char *value)
 {
-    SSL_CTX *ctx = scratch_ctx_new();
-    int ok = 0;
+    /* Read back from the checker, where the value was just set over a
+     * bound cleared first (check_conf_value): no fresh context needed. */
+    long bound = strcmp(name, "MinProtocol") == 0 ? SSL_CTX_get_min_proto_version(scratch)
+                                                  : SSL_CTX_get_max_proto_version(scratch);
 
-    if (ctx != NULL && conf_cmd(ctx, name, value, 0)) {
-        long bound = strcmp(name, "MinProtocol") == 0 ? SSL_CTX_get_min_proto_version(ctx)
-                                                      : SSL_CTX_get_max_proto_version(ctx);
-
-        ok = bound != 0 || strcasecmp(value, "None") == 0;
-    }
-    SSL_CTX_free(ctx);
-    return ok;
+    return bound != 0 || strcasecmp(value, "None") == 0;
 }
 
-static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
-                          const char *key, const char *value,
-                          const char *origin)
+static int check_conf_value(SSL_CTX *scratch, const key_def *def, const char *key,
+                            const char *value, const char *origin)
 {
+    /* A bound OpenSSL ignores must not leave the one before it standing
+     * (sets_tls_bound reads it back). */
+    if (def == &keys[K_MIN_PROTOCOL])
+        SSL_CTX_set_min_proto_version(scratch, 0);
+    else if (def == &keys[K_MAX_PROTOCOL])
+        SSL_CTX_set_max_proto_version(scratch, 0);
     /* Parsed by OpenSSL itself on a scratch context: its own message
      * (SHOW_ERRORS) comes first on the queue, ours names key and origin. */
-    if (!conf_cmd(p->scratch, def->name, value, SSL_CONF_FLAG_SHOW_ERRORS)) {
+    if (!conf_cmd(scratch, def->name, value, SSL_CONF_FLAG_SHOW_ERRORS)) {
         TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=%.256s", origin, key, value);
         return 0;
     }
     if ((def == &keys[K_MIN_PROTOCOL] || def == &keys[K_MAX_PROTOCOL])
-        && !sets_tls_bound(def->name, value)) {
+        && !sets_tls_bound(scratch, def->name, value)) {
         TLSD_RAISE(TLSD_R_BAD_VALUE,
                    "%.128s: key=%.128s value=%.256s: sets no bound on TLS contexts "
                    "(DTLS contexts get the DTLS bound that matches a TLS version: "
                    "TLSv1.2 means DTLSv1.2)", origin, key, value);
         return 0;
     }
+    return 1;
+}
+
+/* Deferred mode: the check is remembered, to run in tlsd_policy_check(). */
+static int defer_check(tlsd_policy *p, const key_def *def, const char *key,
+                       const char *value, const char *origin)
+{
+    pending_check *c = calloc(1, sizeof(*c));
+
+    if (c == NULL || (c->key = strdup(key)) == NULL || (c->value = strdup(value)) == NULL
+        || (c->origin = strdup(origin)) == NULL) {
+        if (c != NULL) {
+            free(c->key);
+            free(c->value);
+        }
+        free(c);
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        return 0;
+    }
+    c->def = def;
+    *p->pending_tail = c;
+    p->pending_tail = &c->next;
+    return 1;
+}
+
+static int set_conf_value(tlsd_policy *p, setting *st, const key_def *def,
+                          const char *key, const char *value,
+                          const char *origin)
+{
+    if (!(p->deferred ? defer_check(p, def, key, value, origin)
+                      : check_conf_value(p->scratch, def, key, value, origin)))
+        return 0;
     if (def->kind == KEY_EDIT_LIST && st->value != NULL)
         return store(&st->value, join(st->value, ",", value));
     return store(&st->value, strdup(value));
@@ -463,7 +511,7 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
         TLSD_RAISE(TLSD_R_BAD_VALUE, "%.128s: key=%.128s value=(empty)", origin, key);
         return 0;
     }
-    if (p->scratch == NULL) {
+    if (p->scratch == NULL && !p->deferred) {
         /* Set after tlsd_policy_finish(): build the checker again. */
         if ((p->scratch = scratch_ctx_new()) == NULL)
             return 0;
@@ -507,8 +555,12 @@ tlsd_policy *tlsd_policy_new(const char *profile_name)
         return NULL;
     }
     p = calloc(1, sizeof(*p));
+    if (p != NULL) {
+        p->deferred = defer_checks;
+        p->pending_tail = &p->pending;
+    }
     if (p == NULL || (p->profile = strdup(profile->name)) == NULL
-        || (p->scratch = scratch_ctx_new()) == NULL) {
+        || (!p->deferred && (p->scratch = scratch_ctx_new()) == NULL)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         tlsd_policy_free(p);
         return NULL;
@@ -524,10 +576,25 @@ tlsd_policy *tlsd_policy_new(const char *profile_name)
     return p;
 }
 
+static void free_pending(tlsd_policy *p)
+{
+    while (p->pending != NULL) {
+        pending_check *c = p->pending;
+
+        p->pending = c->next;
+        free(c->key);
+        free(c->value);
+        free(c->origin);
+        free(c);
+    }
+    p->pending_tail = &p->pending;
+}
+
 void tlsd_policy_free(tlsd_policy *p)
 {
     if (p == NULL)
         return;
+    free_pending(p);
     for (int i = 0; i < K_COUNT; i++) {
         free(p->s[i].value);
         free(p->s[i].origin);
@@ -628,11 +695,12 @@ static int dtls_bound(int tls_version)
     return tls_version >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION;
 }
 
-/* The bounds a policy sets, read back from a context it was applied to.
+/* The bounds a policy sets, read back from a context it was applied to:
+ * scratch (a TLS_method() context, the checker), or a new one when NULL.
  * 0 when that context cannot be made: no floor is ever assumed. */
-static int applied_bounds(const tlsd_policy *p, int *min, int *max)
+static int applied_bounds(const tlsd_policy *p, SSL_CTX *scratch, int *min, int *max)
 {
-    SSL_CTX *ctx = scratch_ctx_new();
+    SSL_CTX *ctx = scratch != NULL ? scratch : scratch_ctx_new();
 
     *min = *max = 0;
     if (ctx == NULL)
@@ -643,7 +711,8 @@ static int applied_bounds(const tlsd_policy *p, int *min, int *max)
         conf_cmd(ctx, "MaxProtocol", p->s[K_MAX_PROTOCOL].value, 0);
     *min = (int)SSL_CTX_get_min_proto_version(ctx);
     *max = (int)SSL_CTX_get_max_proto_version(ctx);
-    SSL_CTX_free(ctx);
+    if (ctx != scratch)
+        SSL_CTX_free(ctx);
     return 1;
 }
 
@@ -723,11 +792,12 @@ int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx)
     return ok;
 }
 
-int tlsd_policy_finish(tlsd_policy *p)
+/* scratch: as for applied_bounds(). */
+static int finish_with(tlsd_policy *p, SSL_CTX *scratch)
 {
     int min, max, ok = 1;
 
-    if (!applied_bounds(p, &min, &max)) {
+    if (!applied_bounds(p, scratch, &min, &max)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "computing the protocol bounds");
         ok = 0;
     }
@@ -742,6 +812,36 @@ int tlsd_policy_finish(tlsd_policy *p)
     /* The checker has done its work; a finished policy is read-only. */
     SSL_CTX_free(p->scratch);
     p->scratch = NULL;
+    return ok;
+}
+
+int tlsd_policy_finish(tlsd_policy *p)
+{
+    if (p->deferred)
+        return 1; /* tlsd_policy_check() finishes it */
+    return finish_with(p, NULL);
+}
+
+int tlsd_policy_check(tlsd_policy *p)
+{
+    int ok = 1;
+
+    if (!p->deferred)
+        return 1;
+    if ((p->scratch = scratch_ctx_new()) == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        ok = 0;
+    }
+    /* Every value, in the order it was set: the errors are those the
+     * immediate checks give, with every bad value reported. */
+    for (const pending_check *c = p->pending; p->scratch != NULL && c != NULL; c = c->next)
+        if (!check_conf_value(p->scratch, c->def, c->key, c->value, c->origin))
+            ok = 0;
+    free_pending(p);
+    p->deferred = 0;
+    /* The checker holds every value, replayed in order: the bounds too. */
+    if (!finish_with(p, p->scratch))
+        ok = 0;
     return ok;
 }
 

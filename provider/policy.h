@@ -25,6 +25,16 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
 /* Checks the policy as a whole (protocol range, ciphers left). 1 or 0. */
 int tlsd_policy_finish(tlsd_policy *p);
 
+/* Deferred checks, for the config module's start-up cost: while on (this
+ * thread), new policies take values without OpenSSL's checks (no scratch
+ * context is made), and only the checks that need no OpenSSL (keys, flags,
+ * choices, paths) fail tlsd_policy_set(). tlsd_policy_check() then runs
+ * OpenSSL's checks and tlsd_policy_finish(), with the errors the immediate
+ * checks would have raised; it must run before the policy is applied or
+ * described. It returns 1 at once for a policy built without deferral. */
+void tlsd_policy_defer_checks(int on);
+int tlsd_policy_check(tlsd_policy *p);
+
 /* Applies the policy to ctx, except the keys Audit names. OpenSSL errors
  * raised on the way are kept off the caller's error queue. Returns 1 when
  * every setting was applied. */

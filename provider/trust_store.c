@@ -183,12 +183,17 @@ static void register_index(void)
     store_index = X509_STORE_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
 
+void tlsd_trust_store_fork_locks(void)
+{
+    tlsd_fork_locks_add(&sources_lock);
+    tlsd_fork_locks_add(&inside_shared);
+}
+
 const tlsd_trust_source *tlsd_trust_source_get(const char *source)
 {
     tlsd_trust_source *src;
 
-    tlsd_fork_locks_add(&sources_lock);
-    tlsd_fork_locks_add(&inside_shared);
+    tlsd_trust_store_fork_locks();
     pthread_mutex_lock(&sources_lock);
     for (src = sources; src != NULL; src = src->next)
         if (strcmp(src->source, source) == 0)

@@ -13,6 +13,10 @@ typedef struct tlsd_trust_source tlsd_trust_source;
  * it. NULL when out of memory. */
 const tlsd_trust_source *tlsd_trust_source_get(const char *source);
 
+/* Registers this file's locks with fork_locks.h, as tlsd_trust_source_get()
+ * does: for a caller about to hold a registered lock around that call. */
+void tlsd_trust_store_fork_locks(void);
+
 /* Whom a context's verifications consult the source for. */
 typedef enum {
     /* Every verification, after the context's own store: what a program
