@@ -17,6 +17,7 @@
 #include "debug.h"
 #include "errors.h"
 #include "guards.h"
+#include "policy_floor.h"
 
 struct tlsd_audit {
     unsigned keys;             /* TLSD_AUDIT_* */
@@ -24,8 +25,7 @@ struct tlsd_audit {
     int floor;                 /* the policy's MinProtocol, 0: none */
     int verify_flags_set;
     unsigned long verify_flags, verify_flags_known;
-    uint32_t *cipher_ids;      /* the suites the policy allows, sorted */
-    size_t n_cipher_ids;
+    tlsd_cipher_set ciphers;   /* the suites the policy allows */
     tlsd_audit_log *log;
 };
 
@@ -87,20 +87,10 @@ static void register_conn_index(void)
     conn_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, conn_dup, conn_free);
 }
 
-static int compare_ids(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-    return (x > y) - (x < y);
-}
-
 tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
 {
     tlsd_audit *a = calloc(1, sizeof(*a));
     tlsd_policy_guards keys;
-    SSL_CTX *sample;
-    STACK_OF(SSL_CIPHER) *ciphers;
-    int n;
 
     pthread_once(&conn_index_once, register_conn_index);
     if (a == NULL || conn_index < 0) {
@@ -118,23 +108,10 @@ tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
     a->verify_flags = keys.verify_flags;
     a->verify_flags_known = keys.verify_flags_known;
     /* The suites of the whole policy, audited keys included. */
-    if ((sample = tlsd_policy_sample_ctx(p, TLS_method())) == NULL) {
+    if (!tlsd_cipher_set_of_policy(&a->ciphers, p)) {
         tlsd_audit_free(a);
         return NULL;
     }
-    ciphers = SSL_CTX_get_ciphers(sample);
-    n = sk_SSL_CIPHER_num(ciphers);
-    a->cipher_ids = calloc(n > 0 ? (size_t)n : 1, sizeof(uint32_t));
-    for (int i = 0; a->cipher_ids != NULL && i < n; i++)
-        a->cipher_ids[i] = SSL_CIPHER_get_id(sk_SSL_CIPHER_value(ciphers, i));
-    a->n_cipher_ids = n > 0 ? (size_t)n : 0;
-    SSL_CTX_free(sample);
-    if (a->cipher_ids == NULL) {
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
-        tlsd_audit_free(a);
-        return NULL;
-    }
-    qsort(a->cipher_ids, a->n_cipher_ids, sizeof(uint32_t), compare_ids);
     /* A refused AuditLog file costs neither the policy nor the audit
      * (audit mode must never break a program): the lines go to syslog,
      * the first one saying why. */
@@ -166,7 +143,7 @@ void tlsd_audit_free(tlsd_audit *a)
     if (a == NULL)
         return;
     tlsd_audit_log_release(a->log);
-    free(a->cipher_ids);
+    tlsd_cipher_set_free(&a->ciphers);
     free(a);
 }
 
@@ -256,16 +233,6 @@ static conn *conn_of(const tlsd_audit *a, const SSL *cssl)
     return c;
 }
 
-/* DTLS numbers its versions downwards from 0xFEFF. */
-static int below_floor(int version, int floor)
-{
-    if (floor == 0)
-        return 0;
-    if ((version >> 8) == 0xFE)
-        return version > (floor >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION);
-    return version < floor;
-}
-
 /* The version and suite negotiated, against the policy's floor and list. */
 static void check_negotiated(const tlsd_audit *a, const SSL *ssl, conn *c)
 {
@@ -279,7 +246,7 @@ static void check_negotiated(const tlsd_audit *a, const SSL *ssl, conn *c)
     c->version = version;
     c->floor = a->floor;
     snprintf(c->cipher, sizeof(c->cipher), "%s", SSL_CIPHER_get_name(cipher));
-    if (by_floor && below_floor(version, a->floor)) {
+    if (by_floor && tlsd_version_below_floor(version, a->floor)) {
         c->reasons |= R_VERSION;
         snprintf(c->key_version, sizeof(c->key_version), "%s",
                  by_floor & TLSD_AUDIT_ENFORCE ? "Enforce" : "MinProtocol");
@@ -288,9 +255,8 @@ static void check_negotiated(const tlsd_audit *a, const SSL *ssl, conn *c)
         int tls13 = strcmp(SSL_CIPHER_get_version(cipher), "TLSv1.3") == 0;
         unsigned list_key = tls13 ? TLSD_AUDIT_CIPHERSUITES : TLSD_AUDIT_CIPHER_STRING;
         unsigned by_list = a->keys & (list_key | (a->enforce ? TLSD_AUDIT_ENFORCE : 0));
-        uint32_t id = SSL_CIPHER_get_id(cipher);
 
-        if (by_list && bsearch(&id, a->cipher_ids, a->n_cipher_ids, sizeof(uint32_t), compare_ids) == NULL) {
+        if (by_list && !tlsd_cipher_set_has(&a->ciphers, cipher)) {
             c->reasons |= R_CIPHER;
             snprintf(c->key_cipher, sizeof(c->key_cipher), "%s",
                      by_list & TLSD_AUDIT_ENFORCE ? "Enforce"

@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "keylog.h"
 #include "method_role.h"
+#include "policy_floor.h"
 #include "server_name.h"
 #include "trust_store.h"
 #include "verify_lock.h"
@@ -27,8 +28,7 @@ struct tlsd_guard {
     int hostname_check;
     int enforce;
     int min_version;            /* Enforce: the protocol floor */
-    uint32_t *cipher_ids;       /* Enforce: the suites allowed, sorted */
-    size_t n_cipher_ids;
+    tlsd_cipher_set ciphers;    /* Enforce: the suites allowed */
     const tlsd_trust_source *trust;
     tlsd_keylog *keylog; /* opened once, when the configuration is loaded */
     tlsd_audit *audit;   /* Audit: the keys reported instead of refusing */
@@ -41,34 +41,6 @@ typedef int (*security_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits,
 
 /* OpenSSL's own security callback, which ours hands everything else to. */
 static _Atomic(security_cb) openssl_security_cb;
-
-static int compare_ids(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* The suites the policy allows, TLS 1.3 included, as a sorted id list. */
-static int collect_cipher_ids(tlsd_guard *g, const tlsd_policy *p)
-{
-    SSL_CTX *ctx = tlsd_policy_sample_ctx(p, TLS_method());
-    STACK_OF(SSL_CIPHER) *ciphers;
-    int n;
-
-    if (ctx == NULL)
-        return 0;
-    ciphers = SSL_CTX_get_ciphers(ctx);
-    n = sk_SSL_CIPHER_num(ciphers);
-    g->cipher_ids = calloc(n > 0 ? (size_t)n : 1, sizeof(uint32_t));
-    for (int i = 0; g->cipher_ids != NULL && i < n; i++)
-        g->cipher_ids[i] = SSL_CIPHER_get_id(sk_SSL_CIPHER_value(ciphers, i));
-    g->n_cipher_ids = n > 0 ? (size_t)n : 0;
-    if (g->cipher_ids != NULL)
-        qsort(g->cipher_ids, g->n_cipher_ids, sizeof(uint32_t), compare_ids);
-    SSL_CTX_free(ctx);
-    return g->cipher_ids != NULL;
-}
 
 tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
 {
@@ -86,7 +58,7 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
         g->enforce = keys.enforce && !(keys.audit & TLSD_AUDIT_ENFORCE);
         g->min_version = keys.min_version;
         if (g->enforce)
-            ok = collect_cipher_ids(g, p);
+            ok = tlsd_cipher_set_of_policy(&g->ciphers, p);
         if (ok && keys.trust_store != NULL)
             ok = (g->trust = tlsd_trust_source_get(keys.trust_store)) != NULL;
     }
@@ -129,28 +101,10 @@ void tlsd_guard_free(tlsd_guard *g)
 {
     if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
         return;
-    free(g->cipher_ids);
+    tlsd_cipher_set_free(&g->ciphers);
     tlsd_keylog_release(g->keylog);
     tlsd_audit_free(g->audit);
     free(g);
-}
-
-/* DTLS numbers its versions downwards from 0xFEFF; a TLS floor of 1.2 or
- * more means DTLS 1.2. */
-static int version_below_floor(int version, int floor)
-{
-    if (floor == 0)
-        return 0;
-    if ((version >> 8) == 0xFE)
-        return version > (floor >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION);
-    return version < floor;
-}
-
-static int cipher_allowed(const tlsd_guard *g, const SSL_CIPHER *c)
-{
-    uint32_t id = SSL_CIPHER_get_id(c);
-
-    return bsearch(&id, g->cipher_ids, g->n_cipher_ids, sizeof(uint32_t), compare_ids) != NULL;
 }
 
 /* Says who refused, once the refusal is certain: every version the
@@ -169,7 +123,7 @@ static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
                 && SSL_get_ssl_method(ssl) != DTLS_server_method();
     unsigned long last = ERR_peek_last_error();
 
-    if (!(fixed || (max != 0 && version_below_floor((int)max, g->min_version))))
+    if (!(fixed || (max != 0 && tlsd_version_below_floor((int)max, g->min_version))))
         return;
     if (ERR_GET_LIB(last) == tlsd_err_lib() && ERR_GET_REASON(last) == TLSD_R_VERSION_BELOW_FLOOR)
         return; /* asked again for the same connection */
@@ -197,13 +151,13 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
         && !tlsd_verify_lock_security(s, op, verify_client, g))
         return 0;
     if (g != NULL && g->enforce) {
-        if (op == SSL_SECOP_VERSION && version_below_floor(nid, g->min_version)) {
+        if (op == SSL_SECOP_VERSION && tlsd_version_below_floor(nid, g->min_version)) {
             if (s != NULL)
                 report_floor_refusal(s, g, nid);
             return 0;
         }
         if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other != NULL
-            && !cipher_allowed(g, other))
+            && !tlsd_cipher_set_has(&g->ciphers, other))
             return 0;
     }
     return atomic_load(&openssl_security_cb)(s, ctx, op, bits, nid, other, ex);

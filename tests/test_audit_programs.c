@@ -62,22 +62,6 @@ static int have(const char *program, const char *const version_argv[])
     return tlsd_test_peer_usable(program, tlsd_test_which(program));
 }
 
-static int start_server(tlsd_test_server *srv, const char *cert, const char *const *extra)
-{
-    const char *args[32] = {"-cert", CERT(cert), "-cert_chain", CERT("intermediate.pem"),
-                            "-key", CERT("leaf-key.pem"), NULL};
-    size_t n = 6;
-
-    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
-        args[n++] = extra[i];
-    args[n] = NULL;
-    if (!tlsd_test_s_server_start(srv, args, without_module)) {
-        fprintf(stderr, "\n  s_server did not start:\n%s\n", srv->log);
-        return 0;
-    }
-    return 1;
-}
-
 static const char *const tls11[] = {"-www", "-tls1_1", "-cipher", "ALL:@SECLEVEL=0", NULL};
 
 /* curl --tlsv1.1 --tls-max 1.1 against a TLS 1.1 server. */
@@ -92,7 +76,7 @@ static void test_curl_tls11(void)
 
     if (!have("curl", probe))
         return;
-    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", tls11));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", tls11, without_module));
     snprintf(url, sizeof(url), "https://localhost:%d/", srv.port);
     unlink(log_path);
     status = tlsd_test_run(argv, with(enforce_cnf), "", output, sizeof(output), 20);
@@ -113,7 +97,7 @@ static void test_s_client_names_refusal(void)
     tlsd_test_server srv;
     int status;
 
-    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", tls11));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", tls11, without_module));
     snprintf(connect, sizeof(connect), "127.0.0.1:%d", srv.port);
     status = tlsd_test_run(argv, with(enforce_cnf), "", output, sizeof(output), 20);
     CU_ASSERT(tlsd_test_refused(status, "s_client -tls1_1 with Enforce", output));
@@ -135,7 +119,7 @@ static void test_nginx_proxy(void)
 
     if (!have("nginx", version) || tlsd_test_run(curl_probe, NULL, "", output, sizeof(output), 10) != 0)
         return;
-    CU_ASSERT_FATAL(start_server(&backend, "selfsigned.pem", www));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&backend, "selfsigned.pem", www, without_module));
     snprintf(dir, sizeof(dir), "%s/nginx-audit", tlsd_test_certs_dir());
     mkdir(dir, 0700);
     for (int audit = 0; audit <= 1; audit++) {

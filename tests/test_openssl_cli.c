@@ -29,23 +29,6 @@ static const char *const *with(const char *cnf)
     return tlsd_test_env_with(cnf, 1);
 }
 
-static int start_server(tlsd_test_server *srv, const char *cert, const char *const *extra,
-                        const char *const *env)
-{
-    const char *args[32] = {"-cert", CERT(cert), "-cert_chain", CERT("intermediate.pem"),
-                            "-key", CERT("leaf-key.pem"), NULL};
-    size_t n = 6;
-
-    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
-        args[n++] = extra[i];
-    args[n] = NULL;
-    if (!tlsd_test_s_server_start(srv, args, env)) {
-        fprintf(stderr, "\n  s_server did not start:\n%s\n", srv->log);
-        return 0;
-    }
-    return 1;
-}
-
 /* s_client to the server; returns its exit status (0: connected). For a
  * refusal, check it with REFUSED(): a crash is not one. */
 static int s_client(const tlsd_test_server *srv, const char *ca_file,
@@ -83,7 +66,7 @@ static void test_s_client_refuses_tls11_server(void)
     const char *const permissive[] = {"-cipher", "ALL:@SECLEVEL=0", NULL};
     tlsd_test_server srv;
 
-    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", old, without_module));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", old, without_module));
     CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), permissive, without_module), 0);
     EXPECT_OUTPUT("Protocol version: TLSv1.1");
     REFUSED(s_client(&srv, CERT("root.pem"), permissive, with(module_cnf)), "s_client, TLS 1.1 server");
@@ -99,8 +82,8 @@ static void test_s_server_refuses_tls11_client(void)
     const char *const old[] = {"-tls1_1", "-cipher", "ALL:@SECLEVEL=0", NULL};
     tlsd_test_server plain, guarded;
 
-    CU_ASSERT_FATAL(start_server(&plain, "leaf.pem", permissive, without_module));
-    CU_ASSERT_FATAL(start_server(&guarded, "leaf.pem", permissive, with(module_cnf)));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&plain, "leaf.pem", permissive, without_module));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&guarded, "leaf.pem", permissive, with(module_cnf)));
     CU_ASSERT_EQUAL(s_client(&plain, CERT("root.pem"), old, without_module), 0);
     REFUSED(s_client(&guarded, CERT("root.pem"), old, without_module), "s_client (TLS 1.1)");
     tlsd_test_s_server_stop(&plain);
@@ -112,7 +95,7 @@ static void test_s_client_x509_strict(void)
 {
     tlsd_test_server srv;
 
-    CU_ASSERT_FATAL(start_server(&srv, "noakid.pem", NULL, without_module));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "noakid.pem", NULL, without_module));
     CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, without_module), 0);
     REFUSED(s_client(&srv, CERT("root.pem"), NULL, with(module_cnf)), "s_client, no AKID");
     EXPECT_OUTPUT("Missing Authority Key Identifier");
@@ -123,7 +106,7 @@ static void test_s_client_partial_chain(void)
 {
     tlsd_test_server srv;
 
-    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", NULL, without_module));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", NULL, without_module));
     REFUSED(s_client(&srv, CERT("intermediate.pem"), NULL, without_module), "s_client, no module");
     CU_ASSERT_EQUAL(s_client(&srv, CERT("intermediate.pem"), NULL, with(module_cnf)), 0);
     tlsd_test_s_server_stop(&srv);
@@ -135,14 +118,14 @@ static void test_s_client_checks_sni_name(void)
 {
     tlsd_test_server srv;
 
-    CU_ASSERT_FATAL(start_server(&srv, "wronghost.pem", NULL, without_module));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "wronghost.pem", NULL, without_module));
     CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, without_module), 0);
     CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(no_hostname_cnf)), 0);
     REFUSED(s_client(&srv, CERT("root.pem"), NULL, with(module_cnf)), "s_client, wrong host");
     EXPECT_OUTPUT("hostname mismatch");
     tlsd_test_s_server_stop(&srv);
     /* The right name still connects. */
-    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", NULL, without_module));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", NULL, without_module));
     CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(module_cnf)), 0);
     tlsd_test_s_server_stop(&srv);
 }
@@ -164,7 +147,7 @@ static void test_curl_below_the_floor(void)
     }
     if (!tlsd_test_peer_usable("curl", tlsd_test_which("curl")))
         return;
-    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", old, without_module));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", old, without_module));
     snprintf(url, sizeof(url), "https://localhost:%d/", srv.port);
     CU_ASSERT_EQUAL(tlsd_test_run(argv, without_module, "", output, sizeof(output), 20), 0);
     CU_ASSERT_EQUAL(tlsd_test_run(argv, with(module_cnf), "", output, sizeof(output), 20), 0);
@@ -179,7 +162,7 @@ static void test_broken_configuration_is_visible(void)
 {
     tlsd_test_server srv;
 
-    CU_ASSERT_FATAL(start_server(&srv, "leaf.pem", NULL, without_module));
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", NULL, without_module));
     REFUSED(s_client(&srv, CERT("root.pem"), NULL, with(broken_cnf)), "s_client, broken");
     EXPECT_OUTPUT("tlsdefaults configuration is invalid, TLS refused");
     EXPECT_OUTPUT("key=MinProtocol value=TLSv1.9");

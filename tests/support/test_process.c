@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "test_certs.h"
+
 static long now_ms(void)
 {
     struct timespec ts;
@@ -236,6 +238,24 @@ int tlsd_test_s_server_start(tlsd_test_server *srv, const char *const extra_args
             return 0;
     }
     return 0;
+}
+
+int tlsd_test_s_server_start_cert(tlsd_test_server *srv, const char *cert,
+                                  const char *const *extra, const char *const env_set[])
+{
+    const char *args[32] = {"-cert", tlsd_test_cert_path(cert), "-cert_chain",
+                            tlsd_test_cert_path("intermediate.pem"), "-key",
+                            tlsd_test_cert_path("leaf-key.pem"), NULL};
+    size_t n = 6;
+
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && n < 31; i++)
+        args[n++] = extra[i];
+    args[n] = NULL;
+    if (!tlsd_test_s_server_start(srv, args, env_set)) {
+        fprintf(stderr, "\n  s_server did not start:\n%s\n", srv->log);
+        return 0;
+    }
+    return 1;
 }
 
 static int accepts(int port)

@@ -42,6 +42,12 @@ typedef struct {
 int tlsd_test_s_server_start(tlsd_test_server *srv, const char *const extra_args[],
                              const char *const env_set[]);
 
+/* The same, serving the test certificate cert (its key leaf-key.pem, the
+ * chain intermediate.pem) with up to 25 more arguments; on failure, its
+ * output on stderr. */
+int tlsd_test_s_server_start_cert(tlsd_test_server *srv, const char *cert,
+                                  const char *const *extra, const char *const env_set[]);
+
 /* A free TCP port on 127.0.0.1 (free when asked). */
 int tlsd_test_free_port(void);
 

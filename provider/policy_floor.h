@@ -1,0 +1,29 @@
+/* What Enforce holds and Audit compares a connection with: the policy's
+ * protocol floor and the suites it allows. Shared by guards.c and audit.c. */
+#ifndef TLSD_POLICY_FLOOR_H
+#define TLSD_POLICY_FLOOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "policy.h"
+
+/* The suites of the whole policy, TLS 1.3 included, as sorted ids. */
+typedef struct {
+    uint32_t *ids;
+    size_t n;
+} tlsd_cipher_set;
+
+/* Fills set from a sample context of p. 1, or 0 with an error raised. */
+int tlsd_cipher_set_of_policy(tlsd_cipher_set *set, const tlsd_policy *p);
+int tlsd_cipher_set_has(const tlsd_cipher_set *set, const SSL_CIPHER *c);
+void tlsd_cipher_set_free(tlsd_cipher_set *set);
+
+/* 1 when version (TLS or DTLS) is below floor, a TLS version (0: none).
+ * DTLS numbers its versions downwards from 0xFEFF; a TLS floor of 1.2 or
+ * more means DTLS 1.2. */
+int tlsd_version_below_floor(int version, int floor);
+
+#endif
