@@ -107,8 +107,11 @@ tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
     a->verify_flags_set = keys.verify_flags_set;
     a->verify_flags = keys.verify_flags;
     a->verify_flags_known = keys.verify_flags_known;
-    /* The suites of the whole policy, audited keys included. */
-    if (!tlsd_cipher_set_of_policy(&a->ciphers, p)) {
+    /* The suites of the whole policy, audited keys included; only when a
+     * suite list is audited: a sample context is a start-up cost. */
+    if ((a->keys & (TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES)
+         || (a->enforce && (a->keys & TLSD_AUDIT_ENFORCE)))
+        && !tlsd_cipher_set_of_policy(&a->ciphers, p)) {
         tlsd_audit_free(a);
         return NULL;
     }
