@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "fork_locks.h"
 
 /* The engine has a handful of locks; taken in the order they were added. */

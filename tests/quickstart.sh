@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The README's quick start, from a fresh Debian 12 machine:
 #   tests/quickstart.sh demo   set up, build, show what the module changes
 #   tests/quickstart.sh test   set up, build, and run the whole test suite:
