@@ -5,32 +5,34 @@
 # each file without it.
 #   usage: spdx.sh SOURCE_DIR
 # The files: those git knows (tracked, or new and not ignored) in a
-# checkout, else every file outside build directories (an unpacked
-# tarball, a package build). Sources: *.c *.h *.sh *.py *.cmake *.cmake.in
-# *.pc.in *.map CMakeLists.txt, and any file that starts with #!.
+# checkout, else every file (an unpacked tarball); never what a build or a
+# package build writes into the tree. Sources: *.c *.h *.sh *.py *.cmake
+# *.cmake.in *.pc.in *.map CMakeLists.txt, and any file that starts with #!.
 set -uo pipefail
 cd "$1" || exit 1
+generated='^(build|_build|cmake-build|obj-)[^/]*/|^debian/(\.debhelper|tmp|tlsdefaults|libtlsdefaults[^/]*)/'
+sources='(^|/)(CMakeLists\.txt|[^/]*\.(c|h|sh|py|cmake|cmake\.in|pc\.in|map))$'
 list() {
     if git rev-parse --git-dir >/dev/null 2>&1; then
         git ls-files --cached --others --exclude-standard
     else
-        find . \( -name .git -o -name 'build*' -o -name '_build*' -o -name 'cmake-build*' \
-                  -o -name 'obj-*' -o -path ./debian/tmp -o -path './debian/.debhelper' \) -prune \
-             -o -type f -print | sed 's|^\./||'
+        find . -name .git -prune -o -type f -print | sed 's|^\./||'
     fi
 }
-missing=0 checked=0
-while IFS= read -r f; do
-    [ -f "$f" ] || continue # listed by git, deleted in the work tree
-    case $f in
-        *.c | *.h | *.sh | *.py | *.cmake | *.cmake.in | *.pc.in | *.map | CMakeLists.txt | */CMakeLists.txt) ;;
-        *) [ "$(head -c 2 "$f" | tr -d '\0')" = '#!' ] || continue ;;
-    esac
-    checked=$((checked + 1))
-    if ! head -n 2 "$f" | grep -q 'SPDX-License-Identifier: Apache-2.0'; then
-        echo "FAIL: $f: no 'SPDX-License-Identifier: Apache-2.0' in its first two lines"
-        missing=$((missing + 1))
-    fi
-done < <(list)
+# One awk for all files: judged on their first two lines.
+result=$(list | grep -Ev "$generated" | while IFS= read -r f; do [ -f "$f" ] && printf '%s\0' "$f"; done |
+    xargs -0 -r awk -v sources="$sources" '
+        function judge() {
+            if (file != "" && (file ~ sources || shebang)) {
+                checked++
+                if (!found) { print "FAIL: " file ": no SPDX-License-Identifier: Apache-2.0 in its first two lines"; missing++ }
+            }
+        }
+        FNR == 1 { judge(); file = FILENAME; shebang = /^#!/; found = 0 }
+        FNR <= 2 && /SPDX-License-Identifier: Apache-2\.0/ { found = 1 }
+        FNR == 2 { nextfile }
+        END { judge(); print "counts", checked + 0, missing + 0 }')
+grep -v '^counts ' <<<"$result"
+read -r checked missing < <(awk '$1 == "counts" { c += $2; m += $3 } END { print c + 0, m + 0 }' <<<"$result")
 echo "$checked files checked, $missing without the SPDX line"
 [ "$checked" -gt 0 ] && [ "$missing" -eq 0 ]
