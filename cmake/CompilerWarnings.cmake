@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Warnings and API level every target of the project builds with.
 # OPENSSL_API_COMPAT=30000 and OPENSSL_NO_DEPRECATED keep us on the public,
 # non-deprecated OpenSSL 3.0 API, so the code keeps building on 3.2 to 3.5.

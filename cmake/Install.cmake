@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Install rules and the consumable package of libtlsdefaults:
 #   find_package(tlsdefaults) -> tlsdefaults::tlsdefaults, tlsdefaults::tlsdefaults_static
 #   pkg-config tlsdefaults    -> -ltlsdefaults -lssl -lcrypto

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # TLSD_SANITIZE: sanitizers for every target of the project, e.g.
 # "address,undefined" (the asan preset) or "thread" (the tsan preset).
 set(TLSD_SANITIZE "" CACHE STRING "Sanitizers for every target: address,undefined or thread (empty: none)")

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Audit: the keys Audit names report instead of refusing. For every
  * connection the policy would have refused, one line in the audit log
  * (audit_log.h): the program, the peer and each reason. The outcome is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where audit lines go (AuditLog): the system log, standard error or a
  * file. The module lives inside other programs, so the writer never blocks
  * (a full socket or pipe drops the line), never changes the program's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsdefaults-info --audit-report: per program, how many connections the
  * policy would have refused, and why, from an audit log (a file, or the
  * lines of journalctl -t tlsdefaults: anything before "audit program=" on

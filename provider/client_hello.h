@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What a client context really offers, read from the ClientHello it would
  * send: OpenSSL has no public call that lists its default groups, and they
  * changed (3.5 puts the hybrid X25519MLKEM768 first). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsd_create_default_context(): Python's create_default_context() for C,
  * on the same policy engine as the config module. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Debug trace behind TLSDEFAULTS_DEBUG: "1" writes to stderr, any other
  * non-empty value (except "0") is a file that lines are appended to, opened
  * with tlsd_private_file_open(); a file it refuses gets one line on stderr

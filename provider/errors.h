@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The project's own error library on OpenSSL's error queue. */
 #ifndef TLSD_ERRORS_H
 #define TLSD_ERRORS_H

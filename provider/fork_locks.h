@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The engine's own locks, taken around fork() so that a thread inside the
  * engine at that moment never leaves the child a lock held by a thread the
  * child does not have. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the module does to a context beyond its settings, for programs that
  * misuse OpenSSL: peer verification (VerifyPeer), a trust store
  * (TrustStore), the SNI name checked (HostnameCheck), a protocol and cipher

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A client connection's server name: SNI and the certificate check. */
 #include <string.h>
 

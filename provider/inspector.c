@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsdefaults-info [--config FILE] [--program NAME] [--json]
  *
  * Loads a configuration as any OpenSSL program would (the module, ssl_conf,

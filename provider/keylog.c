@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NSS key log files: one open file per path given, shared by the contexts
  * that name it, lines written whole under one process-wide lock. */
 #include <errno.h>

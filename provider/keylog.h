@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NSS key log files, shared by the library and the module. */
 #ifndef TLSD_KEYLOG_H
 #define TLSD_KEYLOG_H

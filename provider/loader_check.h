@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Which libcrypto called the module's entry points (issue 13).
  *
  * OpenSSL calls OPENSSL_init and OPENSSL_finish from the libcrypto that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What a context's method makes it: a client, a server, or a generic
  * context that may become either; TLS or DTLS. */
 #ifndef TLSD_METHOD_ROLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OpenSSL config module: loaded from a section of [openssl_init] with
  * "path = .../tlsdefaults.so", it applies the section's policy to every
  * SSL_CTX the process creates from then on.

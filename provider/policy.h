@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The policy engine shared by the config module, the helper library and the
  * inspector. A policy is data: filled from a profile, then edited key by key
  * with the same keys an openssl.cnf section uses, then applied to contexts. */

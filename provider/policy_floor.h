@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What Enforce holds and Audit compares a connection with: the policy's
  * protocol floor and the suites it allows. Shared by guards.c and audit.c. */
 #ifndef TLSD_POLICY_FLOOR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Files tlsdefaults writes for the user (key logs, the debug trace), opened
  * without trusting whatever is already at the path. */
 #ifndef TLSD_PRIVATE_FILE_H

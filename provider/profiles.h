@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Named profiles: each is a list of settings in the configuration's own key
  * language, so a profile is data and goes through the same parser. */
 #ifndef TLSD_PROFILES_H

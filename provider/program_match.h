@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Which program a process is, for the Programs section: the real
  * executable the kernel runs (/proc/self/exe, symbolic links resolved),
  * never argv[0], which the caller of execve() chooses freely. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One set of rules for the name a client expects its server to have,
  * whether the program gives it (tlsd_set_server_hostname) or the module
  * takes it from the SNI a careless program sent (HostnameCheck). */

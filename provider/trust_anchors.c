@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Trust anchors from cadata, a CA file and a CA directory, added all or
  * nothing, with Python's rules for cadata. */
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared trust stores, consulted by each context's verifications through
  * its store's issuer and certificate lookups: no context re-reads the
  * bundle, nothing is copied into a context's own store (what is there is

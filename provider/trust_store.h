@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Trust stores read once per process and shared between contexts: the
  * system store (SSL_CERT_FILE, SSL_CERT_DIR, else OpenSSL's defaults), or a
  * CA file or directory named in the configuration. */

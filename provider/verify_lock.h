@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* VerifyPeer = force, the lock: a client connection verifies its server
  * whatever the program chose (SSL_VERIFY_NONE on the context or on the
  * connection, a verify callback that accepts everything).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tlsdefaults-info --audit-report on a log this test produces: openssl
 # s_client under Audit = yes against a self-signed server (it chose no
 # verification: VerifyPeer:verification-off) and, with Enforce audited,

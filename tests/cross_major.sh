@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 13: a module built for one OpenSSL major version and loaded by a
 # program of the other (libcrypto.so.3 and libcrypto.so.4 in one process)
 # used to crash the program (exit 139). It must refuse cleanly: the program

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # What the module changes for an unmodified program: openssl s_client
 # connects to local servers (openssl s_server, run without the module),
 # once with the machine's defaults and once with OPENSSL_CONF loading

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # What each shared object exports, and what the library needs first.
 #   - tlsdefaults.so and libtlsdefaults-module.so.0 (the config module, and
 #     the same code for OpenSSL's default-name rule): OPENSSL_init and

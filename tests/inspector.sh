@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tlsdefaults-info on good, partial and broken configurations, and the
 # golden snapshots of the shipped openssl-cnf/ files: any change to a
 # default shows up as a diff here.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the build tree into scratch directories and uses the result as
 # an outside project would: docs/examples/connect.c built with
 # find_package(tlsdefaults) (shared and static) and with pkg-config, then

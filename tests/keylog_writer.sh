@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # One writer of SSLKEYLOGFILE, whatever headers the module was built with:
 # this build's module (KeyLog = yes) is loaded by the `openssl s_client` of
 # an OpenSSL 3.5+ of the same major that writes SSLKEYLOGFILE itself

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A program linked with -ltlsdefaults before -lssl -lcrypto, as pkg-config
  * and find_package() link it, that calls libcrypto's OPENSSL_init(): the
  * call must reach libcrypto, never the config module's entry point of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsd-test-certs DIR: writes the test certificate set into DIR (for the
  * demo and for trying things by hand). */
 #include <stdio.h>

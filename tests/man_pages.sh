@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The man pages render without warnings, and name every configuration key of
 # docs/configuration.md, every function and reason code of tlsdefaults.h:
 # a new key or function without its man entry fails here. Without groff the

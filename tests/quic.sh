@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # QUIC clients get the protections of TLS clients: the unmodified
 # `openssl s_client -quic`, verifying the chain (-verify_return_error) but
 # naming no host to check, against a QUIC server whose certificate is for

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The README's quick start, from a fresh Debian 12 machine:
 #   tests/quickstart.sh demo   set up, build, show what the module changes
 #   tests/quickstart.sh test   set up, build, and run the whole test suite:
@@ -8,7 +9,10 @@
 #          /var/cache/tlsdefaults/openssl: a cold machine builds each once,
 #          6 to 14 minutes) and tested by tests/openssl/run-suite.sh
 #          (build-openssl-VERSION/);
-#       3. on the system's OpenSSL again, under ASan+UBSan (CMake preset asan).
+#       3. on the system's OpenSSL again, under ASan+UBSan (CMake preset asan);
+#       4. the Debian package (debian/): built, lintian, installed, its
+#          autopkgtests, purged (tests/debian_package.sh; needs root or sudo
+#          to install, else that part is skipped).
 #   Then one summary line per run, and a last line "tests: N passed, N
 #   failed[, N skipped]" adding them up. Exits non-zero when any run failed.
 #
@@ -18,10 +22,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# file: CPack's dpkg-shlibdeps step (tests/deb_package.sh); xz-utils, perl,
-# make (build-essential) and curl: tests/openssl/build.sh.
+# xz-utils, perl, make (build-essential) and curl: tests/openssl/build.sh;
+# debhelper, dpkg-dev and lintian: tests/debian_package.sh.
 packages=(build-essential cmake pkg-config libssl-dev openssl libcunit1-dev ca-certificates curl python3
-          nginx groff-base file xz-utils perl)
+          nginx groff-base xz-utils perl debhelper dpkg-dev lintian)
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
@@ -125,6 +129,32 @@ asan() {
 t=$SECONDS rc=0
 logged "$logs/asan.log" asan || rc=$?
 record "ASan+UBSan, OpenSSL $system_openssl" "$logs/asan.log" "$rc" "build and suite $(elapsed $((SECONDS - t)))"
+
+banner "4. the Debian package: dpkg-buildpackage, lintian, install, debian/tests, purge"
+# Its checks count one each, from the script's own last line; no such line
+# (the script broke off) counts as one failure, as in record.
+t=$SECONDS rc=0
+logged "$logs/debian-package.log" tests/debian_package.sh . build/debian-package || rc=$?
+line=$(grep -E '^debian package: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$logs/debian-package.log" || true)
+times="package $(elapsed $((SECONDS - t)))"
+if [ -z "$line" ]; then
+    failed=$((failed + 1)) failed_runs=$((failed_runs + 1))
+    summary+=("$(printf '%-30s FAILED: no summary line (exit %s, log %s)  %s' "Debian package" "$rc" \
+        "$logs/debian-package.log" "$times")")
+else
+    read -r p f s < <(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/' <<<"$line")
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    names=$(sed -n 's/^FAIL: //p' "$logs/debian-package.log" | tr '\n' ';')
+    if [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; then
+        failed_runs=$((failed_runs + 1))
+        [ "$f" -ne 0 ] || { failed=$((failed + 1)); names="(exit $rc)"; }
+        summary+=("$(printf '%-30s FAILED %2d/%d passed, %d skipped; failed: %s  %s' \
+            "Debian package" "$p" $((p + f + s)) "$s" "${names%;}" "$times")")
+    else
+        summary+=("$(printf '%-30s ok     %2d/%d passed, %d skipped  %s' \
+            "Debian package" "$p" $((p + f + s)) "$s" "$times")")
+    fi
+fi
 
 banner "Summary (logs in $logs/)"
 printf '%s\n' "${summary[@]}"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The attacks of the security review (issue 12), each performed for real:
  * a handshake the module must refuse, next to the same handshake accepted
  * where the module is not the cause (no module, or the key off).

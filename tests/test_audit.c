@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Audit mode, in process: a careless client connects to a self-signed
  * server and a TLS 1.1 server under Audit, and each connection is one line
  * of the audit log naming the program, the peer and the reason; the same

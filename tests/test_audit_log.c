@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The audit log writer (provider/audit_log.c), linked in: the syslog
  * datagram's format, and the writer sending it to a datagram socket of the
  * test's own (the module itself only ever writes to /dev/log). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Audit mode with real programs, unmodified: curl asking for TLS 1.1
  * under Enforce, nginx reverse-proxying to a self-signed backend, and
  * openssl s_client. Audited, they connect and their connections are

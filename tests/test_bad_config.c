@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every key of the module's section with bad values: empty, unknown, too
  * long, wrongly typed. Each must give the documented error (reason, and the
  * key and value named) and the documented outcome: with config_diagnostics

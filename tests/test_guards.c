@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The module protecting programs that misuse OpenSSL: VerifyPeer,
  * TrustStore, HostnameCheck, Enforce and KeyLog. Each test drives a
  * deliberately careless program (no verify mode, no CA, SNI only, an old

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsd_set_server_hostname as a table: each row a certificate, the name a
  * client asks for, and what must happen (the call refused, the handshake
  * refused, or accepted), with real handshakes against a client context of

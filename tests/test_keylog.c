@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key logging under load: many threads, many contexts and shared contexts
  * writing to one file at once. Every line must come out whole. */
 #include <ctype.h>

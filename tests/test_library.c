@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Conformance of libtlsdefaults with CPython's create_default_context():
  * the policy table on the contexts it makes, and the behaviour behind each
  * row in real handshakes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* How programs load (or never load) the configuration, and what the module
  * does then: a non-default OSSL_LIB_CTX, a program that never loads the
  * configuration, one that loads it automatically, CONF_modules_unload(1),

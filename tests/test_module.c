@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The config module inside a process: loaded and unloaded with
  * CONF_modules_load_file(), as openssl.cnf would. Each protection is shown
  * by a handshake that succeeds without the module (or without that setting)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The unmodified openssl s_client and s_server binaries, run with
  * OPENSSL_CONF pointing at a configuration that loads the built module,
  * against peers run without it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the policy engine: profiles, each key, and bad input. */
 #include <string.h>
 

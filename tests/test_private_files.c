@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key log and debug files are opened without trusting what is already at
  * the path. Each attack is made for real in a scratch directory: a symbolic
  * link to a file, a dangling one, another user's file, our own file that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Real programs nobody here wrote, unmodified, under the module: nginx as a
  * TLS server and Python's ssl module as a client (curl and openssl are in
  * test_openssl_cli.c). Each shows the module's effect on the program:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libtlsdefaults against the running Python: ssl.create_default_context()
  * and tlsd_create_default_context() compared setting by setting, on the
  * same machine and the same OpenSSL. Skipped, with a message, where no

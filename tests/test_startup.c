@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The module's deferred build (issue 15): a load checks only what needs no
  * OpenSSL and leaves OpenSSL's checks, the protocol bounds and the guard
  * to its first SSL_CTX. Many threads making their first contexts at the

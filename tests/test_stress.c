@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The module under concurrency: threads creating contexts and doing
  * handshakes while the configuration is loaded and unloaded, contexts that
  * outlive their load, and a child after fork(). Run under ThreadSanitizer

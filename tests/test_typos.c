@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Configuration typos that leave OpenSSL without a lower-case "path" for
  * the module's section: "Path =", a section name that does not exist, no
  * path at all. OpenSSL then loads its default DSO name lib<name>.so from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* VerifyPeer = force (the lock) and Programs (per-program policy).
  *
  * The lock: programs that chose not to verify (SSL_VERIFY_NONE on the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every CUnit suite under valgrind memcheck: no error, no definite leak.
 # The module is linked with -z nodelete, so OpenSSL's dlclose() leaves it
 # mapped and reports keep its symbols.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* connect HOST PORT [CAFILE]: a TLS client with libtlsdefaults.
  *
  * Connects to HOST:PORT, verifies the server's certificate and its name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsdefaults: safe TLS defaults for OpenSSL 3 programs.
  *
  * The explicit, purpose-based counterpart of Python's

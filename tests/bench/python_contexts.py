@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Companion of tlsd-bench: what ssl.create_default_context() costs here.
 
 usage: python3 python_contexts.py N

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsd-probe-config: a process that loads OpenSSL's configuration and,
  * with "ctx", makes one SSL_CTX. Linked with libssl and libcrypto. The
  * start-up rows of tlsd-bench run it as a whole process, with and without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsd-probe-crypto: a program linked with libcrypto only (as ssh is) that
  * loads OpenSSL's configuration and hashes a few bytes. The module it loads
  * may pull in libssl: that cost is what this probe shows. Exits 0. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* tlsd-bench: what tlsdefaults costs, measured side by side in one run.
  *
  *   1. SSL_CTX_new with the module loaded vs without (client, server)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: cadata, PEM text or DER bytes told apart by content, loaded
  * all or nothing into a context's store. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the module's configuration section, as OpenSSL's parser
  * hands it over, through the policy engine (parse, check, describe, apply). */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: a server name of any bytes given to a client connection. */
 #include <stdint.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Runs a fuzz target over files (or every file of directories) without
  * libFuzzer: the corpus, crash inputs included, replayed as a regression
  * test in every build. Exit 0 when every input ran. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets with clang (ASan + UBSan) in build-fuzz/ and
 # runs each for SECONDS (default 60) on a copy of its corpus.
 #   tests/fuzz/run.sh [--save] [SECONDS] [TARGET...]   targets: config cadata hostname

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/openssl/build.sh VERSION
 #
 # Provides OpenSSL VERSION (e.g. 3.5.7, 3.6.3, 4.0.2) built from Debian's

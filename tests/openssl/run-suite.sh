@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # tests/openssl/run-suite.sh PREFIX [BUILD_DIR]
 #
 # Configures, builds and tests the project against the OpenSSL installed in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "python_parity.h"
 
 const char *const python_ciphers[PYTHON_CIPHER_COUNT] = {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What CPython's create_default_context() gives, from PYTHON-PARITY.md. */
 #ifndef TLSD_PYTHON_PARITY_H
 #define TLSD_PYTHON_PARITY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A certificate set made at test time, once per process, in a temporary
  * directory removed at exit (kept when TLSD_TEST_KEEP is set).
  *

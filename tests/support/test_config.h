@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* openssl.cnf files that load the module built in this tree. */
 #ifndef TLSD_TEST_CONFIG_H
 #define TLSD_TEST_CONFIG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Checks on OpenSSL's error queue for the project's own errors. */
 #ifndef TLSD_TEST_ERRORS_H
 #define TLSD_TEST_ERRORS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading back the files that tests make the code under test write. */
 #ifndef TLSD_TEST_FILES_H
 #define TLSD_TEST_FILES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* In-process TLS handshakes between two SSL objects over a memory BIO pair. */
 #ifndef TLSD_TEST_HANDSHAKE_H
 #define TLSD_TEST_HANDSHAKE_H

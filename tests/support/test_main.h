@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The main() of every CUnit test program. */
 #ifndef TLSD_TEST_MAIN_H
 #define TLSD_TEST_MAIN_H

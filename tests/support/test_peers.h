@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Programs of the system as peers (curl, nginx, python3). They load the
  * system's libssl, which may be of another major version than the OpenSSL
  * this tree is built against (python3 on Debian 12 loads libssl.so.3, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Real programs (openssl s_server, s_client, ...) as child processes on loopback. */
 #ifndef TLSD_TEST_PROCESS_H
 #define TLSD_TEST_PROCESS_H

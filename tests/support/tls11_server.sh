@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Sourced by the shell tests: a TLS 1.1-only openssl s_server on 127.0.0.1
 # with the test certificates (tlsd-test-certs), run without any
