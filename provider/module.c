@@ -57,9 +57,9 @@ static void finish_instance(instance *inst, int valid, int queue_was_empty,
  * context of the load, under instances_lock: the others wait for it, and
  * the ones after find the guard made. Scratch contexts made meanwhile
  * leave this hook at once (tlsd_policy_in_scratch). */
-static void build_deferred(instance *inst, int queue_was_empty)
+static void build_deferred(instance *inst, SSL_CTX *first, int queue_was_empty)
 {
-    int valid = tlsd_policy_check(inst->policy);
+    int valid = tlsd_policy_check(inst->policy, first);
 
     finish_instance(inst, valid, queue_was_empty, tlsd_keylog_path_of(inst->keylog_env));
 }
@@ -83,7 +83,7 @@ static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
          * the application's error queue as if its own call had failed. */
         ERR_set_mark();
         if (instances->guard == NULL)
-            build_deferred(instances, queue_was_empty);
+            build_deferred(instances, ctx, queue_was_empty);
         if (instances->guard == NULL) {
             /* No memory for the build: this context refuses TLS (an
              * impossible protocol range), the next one tries again. */

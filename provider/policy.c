@@ -823,25 +823,42 @@ int tlsd_policy_finish(tlsd_policy *p)
     return finish_with(p, NULL);
 }
 
-int tlsd_policy_check(tlsd_policy *p)
+/* The load's first context may serve as the checker: it gets every one of
+ * these values right after anyway (tlsd_policy_apply), and a second context
+ * is libssl's next most expensive call in a one-shot process. Only a
+ * version-flexible TLS context takes the TLS bounds as the checker does,
+ * and only when no checked key is audited (apply leaves those out). */
+static int may_check_on(const tlsd_policy *p, SSL_CTX *ctx)
 {
+    const SSL_METHOD *m = ctx != NULL ? SSL_CTX_get_ssl_method(ctx) : NULL;
+    unsigned audited = p->s[K_AUDIT].set ? (unsigned)p->s[K_AUDIT].bits : 0;
+
+    return m != NULL && (m == TLS_method() || m == TLS_client_method() || m == TLS_server_method())
+           && !(audited & (TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES));
+}
+
+int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first)
+{
+    SSL_CTX *checker;
     int ok = 1;
 
     if (!p->deferred)
         return 1;
-    if ((p->scratch = scratch_ctx_new()) == NULL) {
+    if (may_check_on(p, first))
+        checker = first;
+    else if ((checker = p->scratch = scratch_ctx_new()) == NULL) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         ok = 0;
     }
     /* Every value, in the order it was set: the errors are those the
      * immediate checks give, with every bad value reported. */
-    for (const pending_check *c = p->pending; p->scratch != NULL && c != NULL; c = c->next)
-        if (!check_conf_value(p->scratch, c->def, c->key, c->value, c->origin))
+    for (const pending_check *c = p->pending; checker != NULL && c != NULL; c = c->next)
+        if (!check_conf_value(checker, c->def, c->key, c->value, c->origin))
             ok = 0;
     free_pending(p);
     p->deferred = 0;
     /* The checker holds every value, replayed in order: the bounds too. */
-    if (!finish_with(p, p->scratch))
+    if (!finish_with(p, checker))
         ok = 0;
     return ok;
 }

@@ -34,7 +34,9 @@ int tlsd_policy_finish(tlsd_policy *p);
  * checks would have raised; it must run before the policy is applied or
  * described. It returns 1 at once for a policy built without deferral. */
 void tlsd_policy_defer_checks(int on);
-int tlsd_policy_check(tlsd_policy *p);
+/* first: the context being made when the check runs (or NULL); it may
+ * serve as the checker, and must then get the policy applied or refuse. */
+int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first);
 
 /* Applies the policy to ctx, except the keys Audit names. OpenSSL errors
  * raised on the way are kept off the caller's error queue. Returns 1 when
