@@ -171,6 +171,68 @@ static void test_diagnostics_fail_at_load(void)
     CONF_modules_unload(0);
 }
 
+/* The deferred checks run on the load's first context when it is a
+ * version-flexible TLS one, on a scratch context otherwise: a first context
+ * of another kind, or an audited bound (never applied), must not change
+ * what the contexts get. */
+static void test_first_context_as_checker(void)
+{
+    char audited[512], broken[512];
+    SSL_CTX *first, *next;
+
+    /* tlsd_test_write_cnf() returns a buffer of its own: copied. */
+    snprintf(audited, sizeof(audited), "%s",
+             tlsd_test_write_cnf("startup-audit-min", NULL, NULL,
+                                 "MinProtocol = TLSv1.3\nAudit = MinProtocol\nAuditLog = stderr", NULL));
+    snprintf(broken, sizeof(broken), "%s",
+             tlsd_test_write_cnf("startup-broken-dtls", NULL, NULL, "CipherString = aNULL:!aNULL", NULL));
+
+    /* A DTLS first context: the TLS bound is still computed (scratch). */
+    CU_ASSERT_FATAL(CONF_modules_load_file(cnf_tls13, NULL, 0) == 1);
+    first = SSL_CTX_new(DTLS_client_method());
+    next = SSL_CTX_new(TLS_client_method());
+    CU_ASSERT_FATAL(first != NULL && next != NULL);
+    CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(first), DTLS1_2_VERSION);
+    CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(next), TLS1_3_VERSION);
+    CU_ASSERT_PTR_EQUAL(guard_of(first), guard_of(next));
+    SSL_CTX_free(first);
+    SSL_CTX_free(next);
+    CONF_modules_unload(0);
+
+    /* Audit = MinProtocol: the first context is checked but keeps no floor
+     * (the same section without Audit sets it: test above). */
+    CU_ASSERT_FATAL(CONF_modules_load_file(audited, NULL, 0) == 1);
+    first = SSL_CTX_new(TLS_client_method());
+    next = SSL_CTX_new(TLS_client_method());
+    CU_ASSERT_FATAL(first != NULL && next != NULL);
+    CU_ASSERT_NOT_EQUAL(SSL_CTX_get_min_proto_version(first), TLS1_3_VERSION);
+    CU_ASSERT_NOT_EQUAL(SSL_CTX_get_min_proto_version(next), TLS1_3_VERSION);
+    SSL_CTX_free(first);
+    SSL_CTX_free(next);
+    CONF_modules_unload(0);
+
+    /* A broken section found by a DTLS first context refuses TLS later. */
+    CU_ASSERT_FATAL(CONF_modules_load_file(broken, NULL, 0) == 1);
+    first = SSL_CTX_new(DTLS_client_method());
+    next = SSL_CTX_new(TLS_client_method());
+    CU_ASSERT_FATAL(first != NULL && next != NULL);
+    {
+        SSL *ssl = SSL_new(next);
+        BIO *a = NULL, *b = NULL;
+
+        CU_ASSERT_FATAL(ssl != NULL && BIO_new_bio_pair(&a, 0, &b, 0));
+        SSL_set_bio(ssl, a, a);
+        ERR_clear_error();
+        CU_ASSERT(SSL_connect(ssl) <= 0);
+        CU_ASSERT_TRUE(tlsd_test_take_error(TLSD_R_TLS_REFUSED, "key=CipherString"));
+        SSL_free(ssl);
+        BIO_free(b);
+    }
+    SSL_CTX_free(first);
+    SSL_CTX_free(next);
+    CONF_modules_unload(0);
+}
+
 static int init(void)
 {
     if (tlsd_test_certs_dir() == NULL)
@@ -196,6 +258,7 @@ int main(void)
         {"16 threads' first contexts share one deferred build", test_one_build_for_many_first_contexts},
         {"a section only OpenSSL rejects refuses in every thread", test_broken_section_refused_in_every_thread},
         {"config_diagnostics = 1 still fails at load", test_diagnostics_fail_at_load},
+        {"the first context checks, unless DTLS or an audited bound", test_first_context_as_checker},
         CU_TEST_INFO_NULL,
     };
 
