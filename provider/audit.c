@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "guards.h"
 #include "policy_floor.h"
+#include "program_match.h"
 
 struct tlsd_audit {
     unsigned keys;             /* TLSD_AUDIT_* */
@@ -156,26 +157,6 @@ unsigned tlsd_audit_keys(const tlsd_audit *a)
     return a->keys;
 }
 
-/* The executable's name as the kernel knows it (argv[0] can say anything). */
-static const char *program_name(char *buf, size_t cap)
-{
-    char path[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-    const char *base;
-
-    if (n <= 0)
-        return "unknown";
-    path[n] = '\0';
-    base = strrchr(path, '/');
-    base = base != NULL ? base + 1 : path;
-    n = (ssize_t)strlen(base);
-    if ((size_t)n >= cap)
-        n = (ssize_t)cap - 1; /* a name cut, not lost */
-    memcpy(buf, base, (size_t)n);
-    buf[n] = '\0';
-    return buf;
-}
-
 /* Copies text as one token: bytes outside a safe set become \xNN (an SNI
  * name comes from the peer). */
 static void token(char *out, size_t cap, const char *text)
@@ -283,13 +264,14 @@ static void append(char *buf, size_t cap, const char *fmt, const char *a, const 
  * name or address. */
 static void conn_write(conn *c)
 {
-    char line[1024], name[256], prog[256], text[160];
+    char line[1024], prog[256], text[160];
     const char *sep = "";
+    tlsd_program self; /* the executable the kernel runs: argv[0] can say anything */
 
     if (c->written || c->reasons == 0)
         return;
     c->written = 1;
-    token(prog, sizeof(prog), program_name(name, sizeof(name)));
+    token(prog, sizeof(prog), tlsd_program_self(&self) ? self.base : "unknown");
     snprintf(line, sizeof(line), "audit program=%s pid=%ld role=%s peer=%s reasons=", prog,
              (long)getpid(), c->server ? "server" : "client", c->peer);
 #define REASON(bit, what, key)                                   \

@@ -30,14 +30,48 @@ struct tlsd_audit_log {
  * many contexts still writes at most the rate. */
 static pthread_mutex_t bucket_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t bucket_once = PTHREAD_ONCE_INIT;
-static double tokens = TLSD_AUDIT_BURST;
-static struct timespec last_refill;
-static unsigned long suppressed;
+static tlsd_rate_limit bucket;
+
+static double monotonic_now(void)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
 
 static void bucket_init(void)
 {
-    clock_gettime(CLOCK_MONOTONIC, &last_refill);
+    tlsd_rate_limit_init(&bucket, monotonic_now());
     tlsd_fork_locks_add(&bucket_lock);
+}
+
+void tlsd_rate_limit_init(tlsd_rate_limit *r, double now)
+{
+    r->tokens = TLSD_AUDIT_BURST;
+    r->last = now;
+    r->suppressed = 0;
+}
+
+int tlsd_rate_limit_take(tlsd_rate_limit *r, double now, unsigned long *note)
+{
+    if (now > r->last)
+        r->tokens += (now - r->last) * TLSD_AUDIT_PER_SECOND;
+    r->last = now;
+    if (r->tokens > TLSD_AUDIT_BURST)
+        r->tokens = TLSD_AUDIT_BURST;
+    *note = 0;
+    if (r->tokens < (r->suppressed > 0 ? 2 : 1)) {
+        r->suppressed++;
+        return 0;
+    }
+    if (r->suppressed > 0) {
+        *note = r->suppressed;
+        r->suppressed = 0;
+        r->tokens -= 1;
+    }
+    r->tokens -= 1;
+    return 1;
 }
 
 static tlsd_audit_log *log_new(enum sink sink, int fd)
@@ -153,45 +187,25 @@ static void emit(tlsd_audit_log *log, const char *line)
     (void)!write(fd, buf, len);
 }
 
-static void refill(void)
-{
-    struct timespec now;
-    double elapsed;
-
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    elapsed = (double)(now.tv_sec - last_refill.tv_sec)
-              + (double)(now.tv_nsec - last_refill.tv_nsec) / 1e9;
-    last_refill = now;
-    if (elapsed > 0)
-        tokens += elapsed * TLSD_AUDIT_PER_SECOND;
-    if (tokens > TLSD_AUDIT_BURST)
-        tokens = TLSD_AUDIT_BURST;
-}
-
-static void emit_suppressed(tlsd_audit_log *log)
+static void emit_suppressed(tlsd_audit_log *log, unsigned long count)
 {
     char note[96];
 
-    snprintf(note, sizeof(note), "audit: %lu lines suppressed (rate limit)", suppressed);
+    snprintf(note, sizeof(note), "audit: %lu lines suppressed (rate limit)", count);
     emit(log, note);
-    suppressed = 0;
 }
 
 void tlsd_audit_log_write(tlsd_audit_log *log, const char *line)
 {
+    unsigned long note;
+
     if (log == NULL)
         return;
     pthread_mutex_lock(&bucket_lock);
-    refill();
-    if (tokens < (suppressed > 0 ? 2 : 1)) {
-        suppressed++;
-    } else {
-        if (suppressed > 0) {
-            emit_suppressed(log);
-            tokens -= 1;
-        }
+    if (tlsd_rate_limit_take(&bucket, monotonic_now(), &note)) {
+        if (note > 0)
+            emit_suppressed(log, note);
         emit(log, line);
-        tokens -= 1;
     }
     pthread_mutex_unlock(&bucket_lock);
 }
@@ -201,8 +215,9 @@ void tlsd_audit_log_release(tlsd_audit_log *log)
     if (log == NULL || atomic_fetch_sub(&log->refs, 1) != 1)
         return;
     pthread_mutex_lock(&bucket_lock);
-    if (suppressed > 0)
-        emit_suppressed(log);
+    if (bucket.suppressed > 0)
+        emit_suppressed(log, bucket.suppressed);
+    bucket.suppressed = 0;
     pthread_mutex_unlock(&bucket_lock);
     if (log->fd >= 0)
         close(log->fd);

@@ -41,4 +41,18 @@ size_t tlsd_audit_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
 #define TLSD_AUDIT_BURST 100
 #define TLSD_AUDIT_PER_SECOND 10
 
+/* The rate limit's token bucket, apart from the clock (now: seconds of a
+ * monotonic clock), so that it can be checked without timing anything. */
+typedef struct {
+    double tokens, last;
+    unsigned long suppressed; /* lines dropped since the last note */
+} tlsd_rate_limit;
+
+void tlsd_rate_limit_init(tlsd_rate_limit *r, double now);
+
+/* 1 when a line may be written now; then *note is the number of lines
+ * suppressed before it (0: none), to be reported first (that note costs
+ * a token too). 0 when the line is suppressed (counted). */
+int tlsd_rate_limit_take(tlsd_rate_limit *r, double now, unsigned long *note);
+
 #endif

@@ -59,11 +59,44 @@ static void test_syslog_writer(void)
     unlink(addr.sun_path);
 }
 
+/* The bucket with a clock of the test's own: a burst, then the rate, and
+ * the note of what was dropped before the next line written. */
+static void test_rate_limit_bucket(void)
+{
+    tlsd_rate_limit r;
+    unsigned long note = 99;
+    int written = 0;
+
+    tlsd_rate_limit_init(&r, 1000.0);
+    for (int i = 0; i < 250; i++)
+        written += tlsd_rate_limit_take(&r, 1000.0, &note);
+    CU_ASSERT_EQUAL(written, TLSD_AUDIT_BURST);
+    CU_ASSERT_EQUAL(r.suppressed, 250 - TLSD_AUDIT_BURST);
+    /* A tenth of a second: one token, not enough for the note and a line. */
+    CU_ASSERT_EQUAL(tlsd_rate_limit_take(&r, 1000.1, &note), 0);
+    /* One second later: written, after a note of all that was dropped. */
+    CU_ASSERT_EQUAL(tlsd_rate_limit_take(&r, 1001.1, &note), 1);
+    CU_ASSERT_EQUAL(note, 250 - TLSD_AUDIT_BURST + 1);
+    CU_ASSERT_EQUAL(r.suppressed, 0);
+    /* Then at most the rate: 10 s give 100 lines, not more. */
+    written = 0;
+    for (int i = 0; i < 1000; i++)
+        written += tlsd_rate_limit_take(&r, 1011.1, &note);
+    CU_ASSERT(written <= TLSD_AUDIT_PER_SECOND * 10 + 1);
+    CU_ASSERT(written >= TLSD_AUDIT_PER_SECOND * 10 - 10);
+    /* A clock that goes back (another CPU, a suspended VM) adds nothing. */
+    written = 0;
+    for (int i = 0; i < 10; i++)
+        written += tlsd_rate_limit_take(&r, 900.0, &note);
+    CU_ASSERT_EQUAL(written, 0);
+}
+
 int main(void)
 {
     static CU_TestInfo tests[] = {
         {"syslog line format", test_syslog_format},
         {"syslog writer on a datagram socket", test_syslog_writer},
+        {"rate limit: burst, rate and the note of lines dropped", test_rate_limit_bucket},
         {NULL, NULL},
     };
 

@@ -141,11 +141,14 @@ static void test_one_build_for_many_first_contexts(void)
 static void test_broken_section_refused_in_every_thread(void)
 {
     first_context fc[THREADS];
+    const void *guard;
 
     race_first_contexts(cnf_no_ciphers, fc);
+    CU_ASSERT_FATAL(fc[0].ctx != NULL);
+    guard = guard_of(fc[0].ctx); /* read before the loop frees fc[0] */
     for (int i = 0; i < THREADS; i++) {
         CU_ASSERT_FATAL(fc[i].ctx != NULL);
-        CU_ASSERT_PTR_EQUAL(guard_of(fc[i].ctx), guard_of(fc[0].ctx));
+        CU_ASSERT_PTR_EQUAL(guard_of(fc[i].ctx), guard);
         CU_ASSERT_FALSE(fc[i].handshake_ok);
         CU_ASSERT_TRUE(fc[i].refused);
         SSL_CTX_free(fc[i].ctx);
