@@ -282,13 +282,16 @@ static int guarded_verify(X509_STORE_CTX *sctx, void *arg)
 
 /* The verify callback the module sets with SSL_VERIFY_PEER (VerifyPeer):
  * a failure it sees is the policy's refusal, and says so. A program that
- * chooses its own verification replaces it. */
+ * chooses its own verification replaces it; one that keeps the callback
+ * it read back (CPython: CERT_REQUIRED is SSL_VERIFY_PEER |
+ * SSL_VERIFY_FAIL_IF_NO_PEER_CERT) chose a mode of its own, and its
+ * refusal is not the policy's. */
 static int policy_verify_cb(int ok, X509_STORE_CTX *sctx)
 {
     SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
     int error = X509_STORE_CTX_get_error(sctx);
 
-    if (ok || ssl == NULL || SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE || SSL_is_server(ssl))
+    if (ok || ssl == NULL || SSL_get_verify_mode(ssl) != SSL_VERIFY_PEER || SSL_is_server(ssl))
         return ok;
     TLSD_RAISE(TLSD_R_VERIFY_REQUIRED, "X509 error %d (%s) at depth %d; the program left peer "
                "verification to the policy", error, X509_verify_cert_error_string(error),

@@ -128,6 +128,32 @@ static int run(const char *more, SSL_CTX *(*make_client)(void), SSL_CTX *srv, tl
     return ok;
 }
 
+/* A program that chose verification itself, keeping the callback it read
+ * back (CPython's way: CERT_REQUIRED). */
+static SSL_CTX *chooses_verification(void)
+{
+    SSL_CTX *ctx = careless();
+
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       SSL_CTX_get_verify_callback(ctx));
+    return ctx;
+}
+
+/* Its refusal is its own: no tlsdefaults reason (the careless client's
+ * refusal, below, names the policy). */
+static void test_chosen_verification_not_attributed(void)
+{
+    SSL_CTX *bad = server(SELF_SIGNED);
+    tlsd_test_result r;
+
+    CU_ASSERT_EQUAL(run("", chooses_verification, bad, &r), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.client_error, "certificate verify failed"));
+    CU_ASSERT_PTR_NULL(strstr(r.client_error, "tlsdefaults policy"));
+    CU_ASSERT_EQUAL(run("", careless, bad, &r), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.client_error, "peer verification required by tlsdefaults policy"));
+    SSL_CTX_free(bad);
+}
+
 static void test_careless_client_audited(void)
 {
     SSL_CTX *bad = server(SELF_SIGNED);
@@ -312,6 +338,7 @@ int main(void)
         {"Enforce: refused with its reason, or audited", test_enforce_audited},
         {"Audit = VerifyPeer, HostnameCheck", test_audit_some_keys},
         {"rate limit", test_rate_limit},
+        {"a program's own verification is not the policy's refusal", test_chosen_verification_not_attributed},
         {"AuditLog through a symbolic link refused", test_refused_audit_log},
         {"bad values", test_bad_values},
         {NULL, NULL},
