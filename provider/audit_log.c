@@ -40,10 +40,15 @@ static double monotonic_now(void)
     return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
+void tlsd_audit_log_fork_locks(void)
+{
+    tlsd_fork_locks_add(&bucket_lock);
+}
+
 static void bucket_init(void)
 {
     tlsd_rate_limit_init(&bucket, monotonic_now());
-    tlsd_fork_locks_add(&bucket_lock);
+    tlsd_audit_log_fork_locks();
 }
 
 void tlsd_rate_limit_init(tlsd_rate_limit *r, double now)

@@ -27,6 +27,11 @@ tlsd_audit_log *tlsd_audit_log_open_syslog_at(const char *socket_path);
 tlsd_audit_log *tlsd_audit_log_ref(tlsd_audit_log *log);
 void tlsd_audit_log_release(tlsd_audit_log *log);
 
+/* Registers the rate limit's lock with fork_locks.h, as the first open
+ * does: the module calls it at load, because that open runs in its
+ * deferred build, under a lock fork() takes first. */
+void tlsd_audit_log_fork_locks(void);
+
 /* Writes one line (no newline): rate-limited, whole, never blocking. */
 void tlsd_audit_log_write(tlsd_audit_log *log, const char *line);
 

@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "audit_log.h"
 #include "debug.h"
 #include "errors.h"
 #include "fork_locks.h"
@@ -259,6 +260,7 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
      * instances_lock, the reverse of fork()'s order. */
     tlsd_trust_store_fork_locks();
     tlsd_keylog_fork_locks();
+    tlsd_audit_log_fork_locks();
 
     inst = calloc(1, sizeof(*inst));
     if (inst == NULL
