@@ -116,12 +116,7 @@ static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
 {
     SSL *ssl = (SSL *)s;
     long max = SSL_get_max_proto_version(ssl);
-    int fixed = SSL_get_ssl_method(ssl) != TLS_method()
-                && SSL_get_ssl_method(ssl) != TLS_client_method()
-                && SSL_get_ssl_method(ssl) != TLS_server_method()
-                && SSL_get_ssl_method(ssl) != DTLS_method()
-                && SSL_get_ssl_method(ssl) != DTLS_client_method()
-                && SSL_get_ssl_method(ssl) != DTLS_server_method();
+    int fixed = !tlsd_method_info_of(SSL_get_ssl_method(ssl)).version_flexible;
     unsigned long last = ERR_peek_last_error();
 
     if (!(fixed || (max != 0 && tlsd_version_below_floor((int)max, g->min_version))))
@@ -172,11 +167,6 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
  * it read back (CPython's way), so its presence means "not chosen". */
 #define UNCHOSEN_VERIFY_MODE SSL_VERIFY_CLIENT_ONCE
 
-#define NAME_OF_PROGRAM TLSD_NAME_OF_PROGRAM
-#define NAME_FROM_SNI TLSD_NAME_FROM_SNI
-#define NAME_NONE TLSD_NAME_NONE
-#define NAME_REFUSED TLSD_NAME_REFUSED
-
 /* By the library's name rules. */
 enum tlsd_sni_check tlsd_guard_expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
                                                const char **why)
@@ -186,28 +176,28 @@ enum tlsd_sni_check tlsd_guard_expect_sni_name(X509_STORE_CTX *sctx, const SSL *
     char *ip, *name;
 
     if (X509_VERIFY_PARAM_get0_host(param, 0) != NULL || X509_VERIFY_PARAM_get0_email(param) != NULL)
-        return NAME_OF_PROGRAM;
+        return TLSD_NAME_OF_PROGRAM;
     /* get1_ip_asc() raises an error when there is no IP: not ours to show. */
     ERR_set_mark();
     ip = X509_VERIFY_PARAM_get1_ip_asc(param);
     ERR_pop_to_mark();
     if (ip != NULL) {
         OPENSSL_free(ip);
-        return NAME_OF_PROGRAM;
+        return TLSD_NAME_OF_PROGRAM;
     }
     sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     if (sni == NULL || *sni == '\0')
-        return NAME_NONE;
+        return TLSD_NAME_NONE;
     /* A leading dot would read as "any subdomain of"; an IP literal sent
      * as SNI (RFC 6066 forbids it) is checked as the address it is. */
     if ((*why = tlsd_server_name_normalize(sni, strlen(sni), &name)) != NULL)
-        return NAME_REFUSED;
+        return TLSD_NAME_REFUSED;
     ERR_set_mark();
     if (!tlsd_server_name_expect(param, name))
         *why = "refused by OpenSSL's host name rules";
     ERR_pop_to_mark();
     OPENSSL_free(name);
-    return *why == NULL ? NAME_FROM_SNI : NAME_REFUSED;
+    return *why == NULL ? TLSD_NAME_FROM_SNI : TLSD_NAME_REFUSED;
 }
 
 /* A host name failure of the leaf found by HostnameCheck itself, put
@@ -232,7 +222,7 @@ static int policy_verify_cb(int ok, X509_STORE_CTX *sctx);
 static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
 {
     const tlsd_guard *g = arg;
-    enum tlsd_sni_check name = NAME_OF_PROGRAM;
+    enum tlsd_sni_check name = TLSD_NAME_OF_PROGRAM;
     const char *why = NULL;
     char detail[300];
     int ok;
@@ -255,12 +245,12 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
     ok = X509_verify_cert(sctx);
     if (g->audit != NULL)
         tlsd_audit_verify(g->audit, sctx, ssl, ok);
-    if (ok > 0 && name == NAME_REFUSED) {
+    if (ok > 0 && name == TLSD_NAME_REFUSED) {
         snprintf(detail, sizeof(detail), "HostnameCheck: SNI name '%.200s': %s",
                  SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), why);
         tlsd_debug("%s", detail);
         ok = fail_host_name(sctx, ssl, TLSD_R_BAD_HOSTNAME, detail);
-    } else if (ok > 0 && name == NAME_NONE && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
+    } else if (ok > 0 && name == TLSD_NAME_NONE && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
         ok = fail_host_name(sctx, ssl, TLSD_R_NO_SERVER_NAME,
                             "HostnameCheck=require: the client set neither SNI nor a host to check");
     }

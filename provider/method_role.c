@@ -64,7 +64,7 @@ static void find_fixed_methods(void)
 
 tlsd_method_info tlsd_method_info_of(const SSL_METHOD *m)
 {
-    tlsd_method_info info = {TLSD_ROLE_OTHER, 0};
+    tlsd_method_info info = {TLSD_ROLE_OTHER, 0, 0};
 
     if (m == TLS_client_method() || m == DTLS_client_method())
         info.role = TLSD_ROLE_CLIENT;
@@ -74,6 +74,7 @@ tlsd_method_info tlsd_method_info_of(const SSL_METHOD *m)
         info.role = TLSD_ROLE_GENERIC;
     if (info.role != TLSD_ROLE_OTHER) {
         info.dtls = m == DTLS_client_method() || m == DTLS_server_method() || m == DTLS_method();
+        info.version_flexible = 1;
         return info;
     }
     pthread_once(&fixed_once, find_fixed_methods);

@@ -16,6 +16,7 @@ typedef enum {
 typedef struct {
     tlsd_role role;
     int dtls;
+    int version_flexible; /* TLS_method() and its kind, not fixed-version or QUIC */
 } tlsd_method_info;
 
 /* The role of m, version-flexible (TLS_client_method) and fixed-version

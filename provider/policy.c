@@ -830,10 +830,13 @@ int tlsd_policy_finish(tlsd_policy *p)
  * and only when no checked key is audited (apply leaves those out). */
 static int may_check_on(const tlsd_policy *p, SSL_CTX *ctx)
 {
-    const SSL_METHOD *m = ctx != NULL ? SSL_CTX_get_ssl_method(ctx) : NULL;
     unsigned audited = p->s[K_AUDIT].set ? (unsigned)p->s[K_AUDIT].bits : 0;
+    tlsd_method_info info;
 
-    return m != NULL && (m == TLS_method() || m == TLS_client_method() || m == TLS_server_method())
+    if (ctx == NULL)
+        return 0;
+    info = tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx));
+    return info.version_flexible && !info.dtls
            && !(audited & (TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES));
 }
 
