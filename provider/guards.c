@@ -51,12 +51,11 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
 
     if (ok) {
         atomic_init(&g->refs, 1);
-        tlsd_policy_get_guards(p, &keys);
         /* An audited key refuses nothing: audit.c reports instead. */
-        g->verify_peer = (keys.audit & TLSD_AUDIT_VERIFY_PEER) ? 0 : keys.verify_peer;
-        g->hostname_check = keys.audit & TLSD_AUDIT_HOSTNAME_CHECK ? TLSD_HOSTNAME_CHECK_OFF
-                                                                   : keys.hostname_check;
-        g->enforce = keys.enforce && !(keys.audit & TLSD_AUDIT_ENFORCE);
+        tlsd_policy_get_enforced_guards(p, &keys);
+        g->verify_peer = keys.verify_peer;
+        g->hostname_check = keys.hostname_check;
+        g->enforce = keys.enforce;
         g->min_version = keys.min_version;
         if (g->enforce)
             ok = tlsd_cipher_set_of_policy(&g->ciphers, p);

@@ -306,6 +306,8 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
 {
     X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
     const char *store = policy_value(in, "TrustStore");
+    tlsd_policy_guards enforced;
+    int forced = 0;
     char text[4096];
     row *r;
     int n = 0;
@@ -322,10 +324,13 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
     snprintf(text, sizeof(text), "0x%08llx", (unsigned long long)SSL_CTX_get_options(ctx));
     conf_row(in, rows, &n, "Options", text);
 
+    if (in->policy != NULL) {
+        tlsd_policy_get_enforced_guards(in->policy, &enforced);
+        forced = enforced.verify_peer == TLSD_VERIFY_PEER_FORCE;
+    }
     r = add(rows, &n, "VerifyMode");
     snprintf(r->value, sizeof(r->value), "%s%s", verify_mode_name(SSL_CTX_get_verify_mode(ctx)),
-             !server && strcmp(policy_value(in, "VerifyPeer"), "force") == 0
-                 ? ", forced (VerifyPeer = force)" : "");
+             !server && forced ? ", forced (VerifyPeer = force)" : "");
     origin_of(in, server ? NULL : "VerifyPeer", "VerifyMode", r->origin, sizeof(r->origin));
     r = add(rows, &n, "VerifyFlags");
     tlsd_flag_names("VerifyFlags", X509_VERIFY_PARAM_get_flags(param), r->value, sizeof(r->value));
@@ -468,22 +473,26 @@ static int usage(const char *argv0)
 }
 
 /* The module in this process applied the policy of tlsdefaults-info
- * itself; with --program the contexts get that program's policy instead,
- * then system_default again, in the order a program gets them. */
-static void as_program(const inspection *in, SSL_CTX *ctx, int server)
+ * itself; with --program the rows are read from a context made before the
+ * configuration was loaded (base: no module hook ran on it), given that
+ * program's policy as the module gives it (audited keys left out), then
+ * system_default, in the order a program gets them. */
+static SSL_CTX *as_program(const inspection *in, SSL_CTX *ctx, SSL_CTX *base, int server)
 {
     tlsd_policy_guards g;
 
-    if (in->program == NULL || in->policy == NULL)
-        return;
+    if (in->program == NULL || in->policy == NULL || base == NULL)
+        return ctx;
     ERR_set_mark();
-    tlsd_policy_apply(in->policy, ctx);
-    tlsd_policy_get_guards(in->policy, &g);
-    if (!server)
-        SSL_CTX_set_verify(ctx, g.verify_peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, NULL);
+    tlsd_policy_apply(in->policy, base);
+    tlsd_policy_get_enforced_guards(in->policy, &g);
+    if (!server && g.verify_peer)
+        SSL_CTX_set_verify(base, SSL_VERIFY_PEER, NULL);
     if (in->system_default != NULL)
-        SSL_CTX_config(ctx, "system_default");
+        SSL_CTX_config(base, "system_default");
     ERR_pop_to_mark();
+    SSL_CTX_free(ctx);
+    return base;
 }
 
 /* Loads the file, then reads from new contexts what programs using it get. */
@@ -585,7 +594,7 @@ int main(int argc, char **argv)
     row client_rows[MAX_ROWS], server_rows[MAX_ROWS];
     int json = 0, nc = 0, ns = 0;
     char *default_config = NULL;
-    SSL_CTX *before, *client = NULL, *server = NULL;
+    SSL_CTX *before, *client = NULL, *server = NULL, *program_client = NULL, *program_server = NULL;
 
     const char *audit_log = NULL;
 
@@ -615,10 +624,18 @@ int main(int argc, char **argv)
         ERR_print_errors_fp(stderr);
         return STATUS_BROKEN;
     }
+    if (in.program != NULL) {
+        program_client = SSL_CTX_new(TLS_client_method());
+        program_server = SSL_CTX_new(TLS_server_method());
+    }
     inspect(&in, before, &client, &server);
     if (in.status == STATUS_OK || in.status == STATUS_NOT_LOADED) {
-        as_program(&in, client, 0);
-        as_program(&in, server, 1);
+        client = as_program(&in, client, program_client, 0);
+        server = as_program(&in, server, program_server, 1);
+        if (client == program_client)
+            program_client = NULL; /* freed as client */
+        if (server == program_server)
+            program_server = NULL;
         nc = context_rows(&in, client, 0, client_rows);
         ns = context_rows(&in, server, 1, server_rows);
     }
@@ -628,6 +645,8 @@ int main(int argc, char **argv)
         print_text(&in, client_rows, nc, server_rows, ns);
 
     SSL_CTX_free(before);
+    SSL_CTX_free(program_client);
+    SSL_CTX_free(program_server);
     SSL_CTX_free(client);
     SSL_CTX_free(server);
     tlsd_policy_free(in.policy);

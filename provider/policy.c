@@ -687,6 +687,17 @@ SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method)
     return ctx;
 }
 
+void tlsd_policy_get_enforced_guards(const tlsd_policy *p, tlsd_policy_guards *out)
+{
+    tlsd_policy_get_guards(p, out);
+    if (out->audit & TLSD_AUDIT_VERIFY_PEER)
+        out->verify_peer = 0;
+    if (out->audit & TLSD_AUDIT_HOSTNAME_CHECK)
+        out->hostname_check = TLSD_HOSTNAME_CHECK_OFF;
+    if (out->audit & TLSD_AUDIT_ENFORCE)
+        out->enforce = 0;
+}
+
 /* DTLS has no 1.3 in OpenSSL 3.x and numbers its versions apart, so a TLS
  * bound maps to the nearest DTLS bound that is not weaker. */
 static int dtls_bound(int tls_version)

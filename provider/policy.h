@@ -95,6 +95,10 @@ void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out);
  * on error. */
 SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method);
 
+/* tlsd_policy_get_guards() with the keys Audit names off: what the guards
+ * enforce (an audited key reports, audit.h, and enforces nothing). */
+void tlsd_policy_get_enforced_guards(const tlsd_policy *p, tlsd_policy_guards *out);
+
 /* The value and origin of a key as the policy holds them, or NULL when the
  * key is not set (OpenSSL's default is in effect) or unknown. */
 const char *tlsd_policy_value(const tlsd_policy *p, const char *key);

@@ -105,6 +105,18 @@ expect programs-path '"MinProtocol": {"value": "TLSv1.2", "origin": "section ngi
 run programs-other 0 --config "$work/programs.cnf" --program curl
 expect programs-other "VerifyMode           peer, forced (VerifyPeer = force)  (section tlsd)"
 run programs-bad-name 64 --program bin/nginx
+# A program's own Audit: its context keeps no floor and no verification of
+# the main section's (audited keys are not applied), as the module does.
+cnf programs-audit "VerifyPeer = force
+MinProtocol = TLSv1.3
+Programs = progs
+[progs]
+nginx = nginx_policy
+[nginx_policy]
+Audit = MinProtocol, VerifyPeer"
+run programs-audit 0 --config "$work/programs-audit.cnf" --program nginx
+expect programs-audit "MinProtocol          any  (audited: the value of section tlsd is reported, not applied (Audit, section nginx_policy (program nginx)))"
+expect programs-audit "VerifyMode           none  (audited: the value of section tlsd is reported, not applied (Audit, section nginx_policy (program nginx)))"
 
 # Broken: a bad value (fail closed), a module file that is not there.
 cnf broken "MinProtocol = TLSv1.9"
