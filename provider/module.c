@@ -51,8 +51,7 @@ static instance *instances; /* newest first */
 static int ctx_index = -1;
 static pthread_mutex_t index_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void finish_instance(instance *inst, int valid, int queue_was_empty,
-                            const char *keylog_path);
+static void finish_instance(instance *inst, int valid, int queue_was_empty);
 
 /* The deferred part of a load (see tlsd_module_init), done by the first
  * context of the load, under instances_lock: the others wait for it, and
@@ -62,7 +61,7 @@ static void build_deferred(instance *inst, SSL_CTX *first, int queue_was_empty)
 {
     int valid = tlsd_policy_check(inst->policy, first);
 
-    finish_instance(inst, valid, queue_was_empty, tlsd_keylog_path_of(inst->keylog_env));
+    finish_instance(inst, valid, queue_was_empty);
 }
 
 static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
@@ -197,8 +196,7 @@ static void free_instance(instance *inst)
 /* Gives inst its guard: from a policy that passed its checks, or a
  * refusing one (fail closed) whose detail is our errors, taken off the
  * queue. inst->guard stays NULL when out of memory (raised). */
-static void finish_instance(instance *inst, int valid, int queue_was_empty,
-                            const char *keylog_path)
+static void finish_instance(instance *inst, int valid, int queue_was_empty)
 {
     if (!valid) {
         char detail[512];
@@ -211,7 +209,7 @@ static void finish_instance(instance *inst, int valid, int queue_was_empty,
                    inst->section, detail);
         return;
     }
-    inst->guard = tlsd_guard_new(inst->policy, keylog_path);
+    inst->guard = tlsd_guard_new(inst->policy, tlsd_keylog_path_of(inst->keylog_env));
     trace_policy(inst->policy, inst->section);
 }
 
@@ -302,24 +300,21 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
         return 0;
     }
     if (inst->policy == NULL) {
-        finish_instance(inst, 0, queue_was_empty, NULL);
+        finish_instance(inst, 0, queue_was_empty);
         ERR_clear_last_mark();
-    } else if (deferred) {
+    } else {
         const char *env = secure_getenv("SSLKEYLOGFILE");
 
         ERR_pop_to_mark();
         /* Read once, when the configuration is loaded (secure_getenv:
-         * never for set-user-ID programs); used by the deferred build. */
+         * never for set-user-ID programs), for the build now or later. */
         if (env != NULL && (inst->keylog_env = strdup(env)) == NULL) {
             free_instance(inst);
             TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
             return 0;
         }
-    } else {
-        ERR_pop_to_mark();
-        /* Read once, when the configuration is loaded (secure_getenv:
-         * never for set-user-ID programs). */
-        finish_instance(inst, 1, queue_was_empty, tlsd_keylog_env_path());
+        if (!deferred)
+            finish_instance(inst, 1, queue_was_empty);
     }
     if ((inst->guard == NULL && !deferred) || !register_ctx_hook()) {
         free_instance(inst);
