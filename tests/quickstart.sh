@@ -13,6 +13,10 @@
 #       4. the Debian package (debian/): built, lintian, installed, its
 #          autopkgtests, purged (tests/debian_package.sh; needs root or sudo
 #          to install, else that part is skipped).
+#   Every OpenSSL of step 2 is built (or found in the cache) before any
+#   suite runs: the suites that load a second OpenSSL (cross_major,
+#   keylog_writer) find the same ones on a cold machine as on a warm one,
+#   so a cold run counts exactly what a warm run counts.
 #   Then one summary line per run, and a last line "tests: N passed, N
 #   failed[, N skipped]" adding them up. Exits non-zero when any run failed.
 #
@@ -98,6 +102,17 @@ record() {
 
 system_openssl=$("$(sed -n 's/^OPENSSL_PROGRAM:[A-Z]*=//p' build/CMakeCache.txt)" version | awk '{ print $2 }')
 
+# The OpenSSL builds first (a cold machine: 6 to 14 minutes each), so that
+# every suite below sees all of them. prefixes[v]: the install prefix, or
+# empty when the build failed; built_time[v]: how long that took.
+declare -A prefixes=() built_time=()
+for v in $versions; do
+    banner "0. OpenSSL $v (tests/openssl/build.sh)"
+    t=$SECONDS
+    prefixes[$v]=$(tests/openssl/build.sh "$v") || prefixes[$v]=
+    built_time[$v]="build $(elapsed $((SECONDS - t)))"
+done
+
 banner "1. the suite on the system's OpenSSL $system_openssl"
 t=$SECONDS rc=0
 logged "$logs/system.log" ctest --test-dir build --output-on-failure -j "$jobs" || rc=$?
@@ -106,16 +121,14 @@ record "OpenSSL $system_openssl (system)" "$logs/system.log" "$rc" "suite $(elap
 for v in $versions; do
     banner "2. the suite on OpenSSL $v (tests/openssl/build.sh, run-suite.sh)"
     t=$SECONDS rc=0
-    if ! prefix=$(tests/openssl/build.sh "$v"); then
+    if [ -z "${prefixes[$v]}" ]; then
         failed=$((failed + 1)) failed_runs=$((failed_runs + 1))
-        summary+=("$(printf '%-30s FAILED: tests/openssl/build.sh %s failed  build %s' \
-            "OpenSSL $v" "$v" "$(elapsed $((SECONDS - t)))")")
+        summary+=("$(printf '%-30s FAILED: tests/openssl/build.sh %s failed  %s' \
+            "OpenSSL $v" "$v" "${built_time[$v]}")")
         continue
     fi
-    built="build $(elapsed $((SECONDS - t)))"
-    t=$SECONDS
-    logged "$logs/openssl-$v.log" tests/openssl/run-suite.sh "$prefix" || rc=$?
-    record "OpenSSL $v" "$logs/openssl-$v.log" "$rc" "$built, suite $(elapsed $((SECONDS - t)))"
+    logged "$logs/openssl-$v.log" tests/openssl/run-suite.sh "${prefixes[$v]}" || rc=$?
+    record "OpenSSL $v" "$logs/openssl-$v.log" "$rc" "${built_time[$v]}, suite $(elapsed $((SECONDS - t)))"
 done
 
 banner "3. the suite under AddressSanitizer + UndefinedBehaviorSanitizer, OpenSSL $system_openssl"
