@@ -333,9 +333,7 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
     }
     if (g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
         name = tlsd_guard_expect_sni_name(sctx, ssl, &why);
-    ok = X509_verify_cert(sctx);
-    if (g->audit != NULL)
-        tlsd_audit_verify(g->audit, sctx, ssl, ok);
+    ok = g->audit != NULL ? tlsd_audit_verify(g->audit, sctx, ssl) : X509_verify_cert(sctx);
     if (ok <= 0)
         report_refusing_key(sctx, ssl, g);
     if (ok > 0 && name == TLSD_NAME_REFUSED) {
