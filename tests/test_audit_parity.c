@@ -18,6 +18,7 @@
 
 #include "test_certs.h"
 #include "test_config.h"
+#include "test_files.h"
 #include "test_handshake.h"
 #include "test_main.h"
 
@@ -27,15 +28,7 @@ static char log_path[512], text[1 << 16];
 
 static const char *read_log(void)
 {
-    FILE *f = fopen(log_path, "r");
-    size_t n = 0;
-
-    if (f != NULL) {
-        n = fread(text, 1, sizeof(text) - 1, f);
-        fclose(f);
-    }
-    text[n] = '\0';
-    return text;
+    return tlsd_test_read_file(log_path, text, sizeof(text));
 }
 
 /* --- Servers, made without the module ------------------------------------ */

@@ -114,19 +114,26 @@ static void test_nginx_server(void)
 /* Python's ssl module, unmodified: Python 3.11 does not set X509 strict
  * (3.13 does); under the module its contexts get it, and a certificate
  * without authorityKeyIdentifier is refused. */
+/* ssl.create_default_context(cafile=ROOT) connecting to localhost:PORT
+ * (argv: PORT ROOT [check_hostname_off]); exit 1 and the verify message
+ * when refused. */
+static const char python_client_script[] =
+    "import socket, ssl, sys\n"
+    "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+    "if sys.argv[3:] == ['check_hostname_off']:\n"
+    "    ctx.check_hostname = False\n"
+    "try:\n"
+    "    with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
+    "        with ctx.wrap_socket(s, server_hostname='localhost') as t:\n"
+    "            print('connected', t.version())\n"
+    "except ssl.SSLError as e:\n"
+    "    print('refused:', e.verify_message if hasattr(e, 'verify_message') else e)\n"
+    "    sys.exit(1)\n";
+
 static void test_python_client(void)
 {
     const char *const version[] = {"python3", "--version", NULL};
-    static const char script[] =
-        "import socket, ssl, sys\n"
-        "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
-        "try:\n"
-        "    with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
-        "        with ctx.wrap_socket(s, server_hostname='localhost') as t:\n"
-        "            print('connected', t.version())\n"
-        "except ssl.SSLError as e:\n"
-        "    print('refused:', e.verify_message if hasattr(e, 'verify_message') else e)\n"
-        "    sys.exit(1)\n";
+    const char *const script = python_client_script;
     const char *const server_args[] = {"-cert", CERT("noakid.pem"), "-cert_chain", CERT("intermediate.pem"),
                                        "-key", CERT("leaf-key.pem"), NULL};
     char port[16];
@@ -211,21 +218,11 @@ static void test_python_cert_none_is_a_choice(void)
 static void test_python_check_hostname_off(void)
 {
     const char *const version[] = {"python3", "--version", NULL};
-    static const char script[] =
-        "import socket, ssl, sys\n"
-        "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
-        "ctx.check_hostname = False\n"
-        "try:\n"
-        "    with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
-        "        with ctx.wrap_socket(s, server_hostname='localhost') as t:\n"
-        "            print('connected', t.version())\n"
-        "except ssl.SSLError as e:\n"
-        "    print('refused:', e)\n"
-        "    sys.exit(1)\n";
     const char *const server_args[] = {"-cert", CERT("wronghost.pem"), "-cert_chain", CERT("intermediate.pem"),
                                        "-key", CERT("leaf-key.pem"), NULL};
     char port[16], exempt_cnf[512], keys[1024], real[4096];
-    const char *argv[] = {"python3", "-c", script, port, CERT("root.pem"), NULL};
+    const char *argv[] = {"python3", "-c", python_client_script, port, CERT("root.pem"),
+                          "check_hostname_off", NULL};
     const char *base;
     tlsd_test_server srv;
     int status;
