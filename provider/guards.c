@@ -204,7 +204,7 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
  * it read back (CPython's way), so its presence means "not chosen". */
 #define UNCHOSEN_VERIFY_MODE SSL_VERIFY_CLIENT_ONCE
 
-/* By the library's name rules. */
+/* 1 when param names the peer to check: a host, an email or an IP. */
 static int names_peer(const X509_VERIFY_PARAM *param)
 {
     char *ip;
@@ -220,6 +220,7 @@ static int names_peer(const X509_VERIFY_PARAM *param)
     return ip != NULL;
 }
 
+/* By the library's name rules. */
 enum tlsd_sni_check tlsd_guard_expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
                                                const char **why)
 {
@@ -261,15 +262,16 @@ static int fail_host_name(X509_STORE_CTX *sctx, const SSL *ssl, int reason, cons
 }
 
 /* The key whose own addition to a verification made it fail, or 0:
- * HostnameCheck, for a mismatch with the SNI name it put there (the SSL's
- * own parameters name no host: the program set none), and Enforce, for a
- * key or digest refused at the level it raised. */
+ * HostnameCheck, for a mismatch with the SNI name it put there (neither
+ * the SSL's parameters nor its store's name a peer: the program set no
+ * name), and Enforce, for a key or digest refused at the level it raised. */
 static int refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard *g)
 {
     int error = X509_STORE_CTX_get_error(sctx);
 
     if (error == X509_V_ERR_HOSTNAME_MISMATCH && g->hostname_check != TLSD_HOSTNAME_CHECK_OFF
-        && !names_peer(SSL_get0_param(ssl)))
+        && !names_peer(SSL_get0_param(ssl))
+        && !names_peer(X509_STORE_get0_param(X509_STORE_CTX_get0_store(sctx))))
         return TLSD_R_HOSTNAME_MISMATCH;
     if (g->enforce && tlsd_x509_error_of_level(error) && lowered_index >= 0
         && SSL_get_ex_data(ssl, lowered_index) != NULL)
@@ -371,7 +373,6 @@ static int policy_verify_cb(int ok, X509_STORE_CTX *sctx)
 {
     SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
     int error = X509_STORE_CTX_get_error(sctx);
-
     const tlsd_guard *g;
 
     if (ok || ssl == NULL || SSL_get_verify_mode(ssl) != SSL_VERIFY_PEER || SSL_is_server(ssl))
