@@ -25,6 +25,7 @@ struct tlsd_audit {
     unsigned keys;             /* TLSD_AUDIT_* */
     int verify_peer, hostname_check, enforce;
     int floor;                 /* the policy's MinProtocol, 0: none */
+    int security_level;        /* Enforce: the level it holds */
     int verify_flags_set;
     unsigned long verify_flags, verify_flags_known;
     tlsd_cipher_set ciphers;   /* the suites the policy allows */
@@ -40,6 +41,7 @@ enum {
     R_VERIFY_FLAGS = 1 << 4,   /* fails with the policy's VerifyFlags only */
     R_VERSION = 1 << 5,        /* negotiated below the floor */
     R_CIPHER = 1 << 6,         /* a suite the policy does not allow */
+    R_LEVEL = 1 << 7,          /* the chain fails at Enforce's security level */
 };
 
 /* The record of one connection, in the SSL's ex_data; written at the end
@@ -117,6 +119,7 @@ tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
         tlsd_audit_free(a);
         return NULL;
     }
+    a->security_level = a->ciphers.security_level;
     /* A refused AuditLog file costs neither the policy nor the audit
      * (audit mode must never break a program): the lines go to syslog,
      * the first one saying why. */
@@ -287,8 +290,9 @@ static void conn_write(conn *c)
     REASON(R_VERIFY_FLAGS, "failed", "VerifyFlags")
     REASON(R_VERSION, "version-below-floor", c->key_version)
     REASON(R_CIPHER, "cipher-not-allowed", c->key_cipher)
+    REASON(R_LEVEL, "below-security-level", "Enforce")
 #undef REASON
-    if (c->reasons & (R_UNVERIFIED | R_VERIFY_OFF | R_HOSTNAME | R_VERIFY_FLAGS)) {
+    if (c->reasons & (R_UNVERIFIED | R_VERIFY_OFF | R_HOSTNAME | R_VERIFY_FLAGS | R_LEVEL)) {
         char num[16];
 
         snprintf(num, sizeof(num), "%d", c->x509_error);
@@ -352,24 +356,32 @@ static int side_verify_cb(int ok, X509_STORE_CTX *sctx)
     return ok;
 }
 
-/* The verification the policy would have run: the program's store, chain
- * and parameters, with the audited VerifyFlags and SNI name. Returns 1
- * when it passes; else 0 and *error, and R_NO_SNI in *extra when
- * HostnameCheck = require finds no name. */
-static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, const SSL *ssl, int *error,
+/* The verification the policy would have run: the one libssl set up for
+ * the program (its store with the SSL attached, so that TrustStore's
+ * shared store answers as it does enforced; DANE; the chain, parameters,
+ * flags, host, purpose and security level), with what the audited keys
+ * change: VerifyFlags, the SNI name, Enforce's security level. Run before
+ * the program's own verification, which then leaves DANE's match state as
+ * the program would see it without the audit. Returns 1 when it passes;
+ * else 0 and *error, and in *extra R_NO_SNI when HostnameCheck = require
+ * finds no name, R_LEVEL when the level alone was raised and refuses. */
+static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int *error,
                          unsigned *extra)
 {
     X509_STORE_CTX *side = X509_STORE_CTX_new();
     X509_VERIFY_PARAM *param;
-    int ok = 0;
+    int ok = 0, raised = 0;
 
     *error = X509_V_OK;
     if (side == NULL
         || !X509_STORE_CTX_init(side, X509_STORE_CTX_get0_store(sctx), X509_STORE_CTX_get0_cert(sctx),
-                                X509_STORE_CTX_get0_untrusted(sctx))) {
+                                X509_STORE_CTX_get0_untrusted(sctx))
+        || !X509_STORE_CTX_set_ex_data(side, SSL_get_ex_data_X509_STORE_CTX_idx(), ssl)) {
         X509_STORE_CTX_free(side);
         return 1; /* nothing known: nothing reported */
     }
+    /* X509 looks at DANE only where the program enabled it. */
+    X509_STORE_CTX_set0_dane(side, SSL_get0_dane(ssl));
     X509_STORE_CTX_set_default(side, "ssl_server");
     param = X509_STORE_CTX_get0_param(side);
     X509_VERIFY_PARAM_set1(param, X509_STORE_CTX_get0_param(sctx));
@@ -378,6 +390,11 @@ static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, const SSL *s
     if ((a->keys & TLSD_AUDIT_VERIFY_FLAGS) && a->verify_flags_set) {
         X509_VERIFY_PARAM_clear_flags(param, a->verify_flags_known & ~a->verify_flags);
         X509_VERIFY_PARAM_set_flags(param, a->verify_flags);
+    }
+    if ((a->keys & TLSD_AUDIT_ENFORCE) && a->enforce
+        && X509_VERIFY_PARAM_get_auth_level(param) < a->security_level) {
+        X509_VERIFY_PARAM_set_auth_level(param, a->security_level);
+        raised = 1;
     }
     if ((a->keys & TLSD_AUDIT_HOSTNAME_CHECK) && a->hostname_check != TLSD_HOSTNAME_CHECK_OFF) {
         const char *why = NULL;
@@ -392,31 +409,37 @@ static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, const SSL *s
             *extra |= R_NO_SNI;
     }
     ok = X509_verify_cert(side) > 0;
-    if (!ok)
+    if (!ok) {
         *error = X509_STORE_CTX_get_error(side);
+        if (raised && tlsd_x509_error_of_level(*error))
+            *extra |= R_LEVEL;
+    }
     X509_STORE_CTX_free(side);
     return ok;
 }
 
-void tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int program_ok)
+int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl)
 {
-    int mode = SSL_get_verify_mode(ssl), error = X509_V_OK, policy_ok;
+    int mode = SSL_get_verify_mode(ssl), error = X509_V_OK, policy_ok, program_ok;
     int unchosen = mode == SSL_VERIFY_NONE && SSL_get_verify_callback(ssl) == unchosen_verify;
     unsigned extra = 0, reasons = 0;
     conn *c;
 
     /* A second verification only when a verification key is audited. */
-    if (a->keys & (TLSD_AUDIT_VERIFY_PEER | TLSD_AUDIT_VERIFY_FLAGS | TLSD_AUDIT_HOSTNAME_CHECK)) {
+    if (a->keys & (TLSD_AUDIT_VERIFY_PEER | TLSD_AUDIT_VERIFY_FLAGS | TLSD_AUDIT_HOSTNAME_CHECK)
+        || ((a->keys & TLSD_AUDIT_ENFORCE) && a->enforce)) {
         ERR_set_mark();
-        policy_ok = policy_verify(a, sctx, ssl, &error, &extra) && extra == 0;
+        policy_ok = policy_verify(a, sctx, ssl, &error, &extra) && (extra & R_NO_SNI) == 0;
         ERR_pop_to_mark();
     } else {
         policy_ok = 1;
     }
+    program_ok = X509_verify_cert(sctx);
     if (mode != SSL_VERIFY_NONE) {
         /* The program verifies: what the audited keys add to it. */
         if (program_ok > 0 && !policy_ok)
-            reasons = extra != 0                               ? extra
+            reasons = (extra & R_NO_SNI) ? R_NO_SNI
+                      : (extra & R_LEVEL) ? R_LEVEL
                       : error == X509_V_ERR_HOSTNAME_MISMATCH ? R_HOSTNAME
                                                               : R_VERIFY_FLAGS;
     } else if (!policy_ok && (a->keys & TLSD_AUDIT_VERIFY_PEER) && a->verify_peer) {
@@ -425,7 +448,7 @@ void tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int 
         reasons = (unchosen ? R_UNVERIFIED : R_VERIFY_OFF) | (extra & R_NO_SNI);
     }
     if ((c = conn_of(a, ssl)) == NULL)
-        return;
+        return program_ok;
     if (reasons != 0) {
         c->reasons |= reasons;
         c->x509_error = error;
@@ -433,4 +456,5 @@ void tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int 
     /* A client knows the version and suite by now: checked here, for
      * programs whose own info callback replaced the audit's. */
     check_negotiated(a, ssl, c);
+    return program_ok;
 }

@@ -5,7 +5,8 @@
  * program's own: the policy's checks run on the side.
  *
  * Where it looks: the context's cert-verify callback (a client's
- * verification, rerun with the policy's trust, flags and host name, and
+ * verification, run again on the side as libssl set it up, with the
+ * policy's flags, host name and security level, and
  * the version and suite already negotiated then), and an info callback for
  * the end of the handshake (a server's version and suite). A program that
  * installs its own cert-verify callback or info callback takes that place:
@@ -32,10 +33,11 @@ unsigned tlsd_audit_keys(const tlsd_audit *a);
  * context). Returns 1, or 0 on failure. */
 int tlsd_audit_install(tlsd_audit *a, SSL_CTX *ctx, int peer_verifier);
 
-/* In the cert-verify callback of a client connection, after the
- * program's own verification gave program_ok: reruns the policy's checks
- * on the side and records what they would have refused. Leaves sctx, the
- * outcome and the error queue alone. */
-void tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int program_ok);
+/* In the cert-verify callback of a client connection, in place of
+ * X509_verify_cert(sctx): runs the policy's checks on the side, then the
+ * program's own verification, and records what the audited keys would
+ * have refused. Returns the program's verdict; leaves the error queue as
+ * that verification left it. */
+int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl);
 
 #endif

@@ -2,6 +2,7 @@
 #include "guards.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ struct tlsd_guard {
     int hostname_check;
     int enforce;
     int min_version;            /* Enforce: the protocol floor */
-    tlsd_cipher_set ciphers;    /* Enforce: the suites allowed */
+    tlsd_cipher_set ciphers;    /* Enforce: the suites allowed, and the security level */
     const tlsd_trust_source *trust;
     tlsd_keylog *keylog; /* opened once, when the configuration is loaded */
     tlsd_audit *audit;   /* Audit: the keys reported instead of refusing */
@@ -128,6 +129,41 @@ static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
                tlsd_version_name(g->min_version));
 }
 
+/* The SSL ex_data index where Enforce keeps the level a program had set
+ * (plus one) before the floor raised it: a refusal at the raised level is
+ * then the floor's, and says so. */
+static int lowered_index = -1;
+static pthread_once_t lowered_once = PTHREAD_ONCE_INIT;
+
+static void register_lowered_index(void)
+{
+    lowered_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, NULL, NULL);
+}
+
+/* Enforce's security level. Every check with an SSL passes here first (the
+ * first of each handshake is its start, before any key, digest, group or
+ * suite is weighed), so a level the program lowered on the context (its
+ * own @SECLEVEL, SSL_CTX_set_security_level) or on the SSL is raised back
+ * before it counts: OpenSSL's own callback then judges at the policy's
+ * level, and libssl gives that level to the peer chain's verification (the
+ * X509 auth level: key sizes, SHA-1 signatures). */
+static void hold_security_level(const SSL *s, const tlsd_guard *g)
+{
+    SSL *ssl = (SSL *)s;
+    int level = SSL_get_security_level(ssl);
+
+    if (level >= g->ciphers.security_level)
+        return;
+    pthread_once(&lowered_once, register_lowered_index);
+    ERR_set_mark();
+    if (lowered_index >= 0)
+        SSL_set_ex_data(ssl, lowered_index, (void *)(intptr_t)(level + 1));
+    ERR_pop_to_mark();
+    SSL_set_security_level(ssl, g->ciphers.security_level);
+    tlsd_debug("Enforce: security level %d of the program raised to the policy's %d", level,
+               g->ciphers.security_level);
+}
+
 /* OpenSSL asks this callback about every protocol version and every suite
  * it would offer, accept or choose, for every SSL of the context, whatever
  * bounds and lists the application set: the place for a floor. */
@@ -146,6 +182,8 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
         && !tlsd_verify_lock_security(s, op, verify_client, g))
         return 0;
     if (g != NULL && g->enforce) {
+        if (s != NULL)
+            hold_security_level(s, g);
         if (op == SSL_SECOP_VERSION && tlsd_version_below_floor(nid, g->min_version)) {
             if (s != NULL)
                 report_floor_refusal(s, g, nid);
@@ -166,24 +204,32 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
  * it read back (CPython's way), so its presence means "not chosen". */
 #define UNCHOSEN_VERIFY_MODE SSL_VERIFY_CLIENT_ONCE
 
+/* 1 when param names the peer to check: a host, an email or an IP. */
+static int names_peer(const X509_VERIFY_PARAM *param)
+{
+    char *ip;
+
+    if (X509_VERIFY_PARAM_get0_host((X509_VERIFY_PARAM *)param, 0) != NULL
+        || X509_VERIFY_PARAM_get0_email((X509_VERIFY_PARAM *)param) != NULL)
+        return 1;
+    /* get1_ip_asc() raises an error when there is no IP: not ours to show. */
+    ERR_set_mark();
+    ip = X509_VERIFY_PARAM_get1_ip_asc((X509_VERIFY_PARAM *)param);
+    ERR_pop_to_mark();
+    OPENSSL_free(ip);
+    return ip != NULL;
+}
+
 /* By the library's name rules. */
 enum tlsd_sni_check tlsd_guard_expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
                                                const char **why)
 {
     X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(sctx);
     const char *sni;
-    char *ip, *name;
+    char *name;
 
-    if (X509_VERIFY_PARAM_get0_host(param, 0) != NULL || X509_VERIFY_PARAM_get0_email(param) != NULL)
+    if (names_peer(param))
         return TLSD_NAME_OF_PROGRAM;
-    /* get1_ip_asc() raises an error when there is no IP: not ours to show. */
-    ERR_set_mark();
-    ip = X509_VERIFY_PARAM_get1_ip_asc(param);
-    ERR_pop_to_mark();
-    if (ip != NULL) {
-        OPENSSL_free(ip);
-        return TLSD_NAME_OF_PROGRAM;
-    }
     sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     if (sni == NULL || *sni == '\0')
         return TLSD_NAME_NONE;
@@ -215,6 +261,54 @@ static int fail_host_name(X509_STORE_CTX *sctx, const SSL *ssl, int reason, cons
     return ok;
 }
 
+/* The key whose own addition to a verification made it fail, or 0:
+ * HostnameCheck, for a mismatch with the SNI name it put there (neither
+ * the SSL's parameters nor its store's name a peer: the program set no
+ * name), and Enforce, for a key or digest refused at the level it raised. */
+static int refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard *g)
+{
+    int error = X509_STORE_CTX_get_error(sctx);
+
+    if (error == X509_V_ERR_HOSTNAME_MISMATCH && g->hostname_check != TLSD_HOSTNAME_CHECK_OFF
+        && !names_peer(SSL_get0_param(ssl))
+        && !names_peer(X509_STORE_get0_param(X509_STORE_CTX_get0_store(sctx))))
+        return TLSD_R_HOSTNAME_MISMATCH;
+    if (g->enforce && tlsd_x509_error_of_level(error) && lowered_index >= 0
+        && SSL_get_ex_data(ssl, lowered_index) != NULL)
+        return TLSD_R_BELOW_SECURITY_LEVEL;
+    return 0;
+}
+
+/* A failed verification that a key of the policy decided says so. */
+static void report_refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard *g)
+{
+    int error = X509_STORE_CTX_get_error(sctx), depth = X509_STORE_CTX_get_error_depth(sctx);
+    const char *sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+
+    if (SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE)
+        return; /* ignored by libssl: no refusal */
+    switch (refusing_key(sctx, ssl, g)) {
+    case TLSD_R_HOSTNAME_MISMATCH:
+        TLSD_RAISE(TLSD_R_HOSTNAME_MISMATCH, "SNI name '%.200s'; the program set no host of its own",
+                   sni != NULL ? sni : "");
+        tlsd_debug("HostnameCheck: refused: the certificate does not match the SNI name '%.200s' "
+                   "(the program set no host of its own; HostnameCheck = no in a Programs entry "
+                   "exempts a program)", sni != NULL ? sni : "");
+        break;
+    case TLSD_R_BELOW_SECURITY_LEVEL:
+        TLSD_RAISE(TLSD_R_BELOW_SECURITY_LEVEL, "X509 error %d (%s) at depth %d, at level %d; the "
+                   "program had set level %d", error, X509_verify_cert_error_string(error), depth,
+                   SSL_get_security_level(ssl),
+                   (int)(intptr_t)SSL_get_ex_data(ssl, lowered_index) - 1);
+        tlsd_debug("Enforce: certificate refused at the policy's security level %d: X509 error %d "
+                   "(%s) at depth %d", SSL_get_security_level(ssl), error,
+                   X509_verify_cert_error_string(error), depth);
+        break;
+    default:
+        break;
+    }
+}
+
 static int policy_verify_cb(int ok, X509_STORE_CTX *sctx);
 
 /* The verification of a client connection. */
@@ -241,9 +335,9 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
     }
     if (g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
         name = tlsd_guard_expect_sni_name(sctx, ssl, &why);
-    ok = X509_verify_cert(sctx);
-    if (g->audit != NULL)
-        tlsd_audit_verify(g->audit, sctx, ssl, ok);
+    ok = g->audit != NULL ? tlsd_audit_verify(g->audit, sctx, ssl) : X509_verify_cert(sctx);
+    if (ok <= 0)
+        report_refusing_key(sctx, ssl, g);
     if (ok > 0 && name == TLSD_NAME_REFUSED) {
         snprintf(detail, sizeof(detail), "HostnameCheck: SNI name '%.200s': %s",
                  SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), why);
@@ -279,8 +373,15 @@ static int policy_verify_cb(int ok, X509_STORE_CTX *sctx)
 {
     SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
     int error = X509_STORE_CTX_get_error(sctx);
+    const tlsd_guard *g;
 
     if (ok || ssl == NULL || SSL_get_verify_mode(ssl) != SSL_VERIFY_PEER || SSL_is_server(ssl))
+        return ok;
+    /* HostnameCheck's and Enforce's own refusals name those keys. */
+    g = SSL_CTX_get_security_callback(SSL_get_SSL_CTX(ssl)) == guarded_security
+            ? SSL_CTX_get0_security_ex_data(SSL_get_SSL_CTX(ssl))
+            : NULL;
+    if (g != NULL && refusing_key(sctx, ssl, g) != 0)
         return ok;
     TLSD_RAISE(TLSD_R_VERIFY_REQUIRED, "X509 error %d (%s) at depth %d; the program left peer "
                "verification to the policy", error, X509_verify_cert_error_string(error),

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include <openssl/x509_vfy.h>
+
 #include "errors.h"
 
 static int compare_ids(const void *a, const void *b)
@@ -20,8 +22,10 @@ int tlsd_cipher_set_of_policy(tlsd_cipher_set *set, const tlsd_policy *p)
 
     set->ids = NULL;
     set->n = 0;
+    set->security_level = 0;
     if (ctx == NULL)
         return 0;
+    set->security_level = SSL_CTX_get_security_level(ctx);
     ciphers = SSL_CTX_get_ciphers(ctx);
     n = sk_SSL_CIPHER_num(ciphers);
     set->ids = calloc(n > 0 ? (size_t)n : 1, sizeof(uint32_t));
@@ -58,4 +62,10 @@ int tlsd_version_below_floor(int version, int floor)
     if ((version >> 8) == 0xFE)
         return version > (floor >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION);
     return version < floor;
+}
+
+int tlsd_x509_error_of_level(int error)
+{
+    return error == X509_V_ERR_EE_KEY_TOO_SMALL || error == X509_V_ERR_CA_KEY_TOO_SMALL
+           || error == X509_V_ERR_CA_MD_TOO_WEAK;
 }

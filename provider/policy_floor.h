@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What Enforce holds and Audit compares a connection with: the policy's
- * protocol floor and the suites it allows. Shared by guards.c and audit.c. */
+ * protocol floor, the suites it allows and its security level. Shared by
+ * guards.c and audit.c. */
 #ifndef TLSD_POLICY_FLOOR_H
 #define TLSD_POLICY_FLOOR_H
 
@@ -11,10 +12,13 @@
 
 #include "policy.h"
 
-/* The suites of the whole policy, TLS 1.3 included, as sorted ids. */
+/* The suites of the whole policy, TLS 1.3 included, as sorted ids, and
+ * the security level that comes with them (the @SECLEVEL of the policy's
+ * CipherString, else OpenSSL's default). */
 typedef struct {
     uint32_t *ids;
     size_t n;
+    int security_level;
 } tlsd_cipher_set;
 
 /* Fills set from a sample context of p. 1, or 0 with an error raised. */
@@ -26,5 +30,9 @@ void tlsd_cipher_set_free(tlsd_cipher_set *set);
  * DTLS numbers its versions downwards from 0xFEFF; a TLS floor of 1.2 or
  * more means DTLS 1.2. */
 int tlsd_version_below_floor(int version, int floor);
+
+/* 1 when an X509 verification error is one the security level gives
+ * (a key too small, a digest too weak in the chain). */
+int tlsd_x509_error_of_level(int error);
 
 #endif

@@ -19,6 +19,7 @@
 #include "tlsdefaults.h"
 #include "test_certs.h"
 #include "test_config.h"
+#include "test_files.h"
 #include "test_errors.h"
 #include "test_handshake.h"
 #include "test_main.h"
@@ -45,16 +46,7 @@ static void unload(void)
 
 static const char *read_log(void)
 {
-    FILE *f = fopen(log_path, "r");
-    size_t n = 0;
-
-    text[0] = '\0';
-    if (f != NULL) {
-        n = fread(text, 1, sizeof(text) - 1, f);
-        fclose(f);
-    }
-    text[n] = '\0';
-    return text;
+    return tlsd_test_read_file(log_path, text, sizeof(text));
 }
 
 static int count(const char *haystack, const char *needle)

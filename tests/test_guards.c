@@ -293,6 +293,55 @@ static void test_hostname_check_from_sni(void)
     SSL_CTX_free(good);
 }
 
+/* A program that verifies with a mode of its own and sets SNI but no host
+ * (Python with check_hostname = False): HostnameCheck refuses a wrong-host
+ * certificate and says so on the error queue, whether the program chose
+ * the mode (with or without the callback it read back) or left it to
+ * VerifyPeer. Its own host name's mismatch is its own refusal. */
+static SSL_CTX *python_like(void)
+{
+    SSL_CTX *ctx = careless(TLS_client_method(), ROOT);
+
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
+                       SSL_CTX_get_verify_callback(ctx));
+    return ctx;
+}
+
+static int set_own_wrong_host(SSL *ssl, void *arg)
+{
+    (void)arg;
+    return SSL_set_tlsext_host_name(ssl, "localhost") && SSL_set1_host(ssl, "localhost");
+}
+
+static void test_hostname_check_names_itself(void)
+{
+    static const char reason[] = "checked by tlsdefaults policy (HostnameCheck)";
+    SSL_CTX *wrong = server(WRONG_HOST_CHAIN);
+    SSL_CTX *(*clients[])(void) = {verifies_by_sni_only, python_like, careless_client_with_ca};
+    tlsd_test_result r;
+
+    for (size_t i = 0; i < sizeof(clients) / sizeof(clients[0]); i++) {
+        SSL_CTX *client;
+
+        /* Negative control: HostnameCheck off, the same client connects. */
+        EXPECT("HostnameCheck = no", wrong, clients[i], "localhost", 1);
+        load("HostnameCheck = yes");
+        client = clients[i]();
+        CU_ASSERT_FALSE(tlsd_test_handshake(client, wrong, "localhost", NULL, &r));
+        CU_ASSERT_EQUAL(r.verify_result, X509_V_ERR_HOSTNAME_MISMATCH);
+        if (strstr(r.client_error, reason) == NULL)
+            fprintf(stderr, "\n  client %zu: %s\n", i, tlsd_test_result_str(&r));
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.client_error, reason));
+        /* The program's own host: the mismatch is not the module's. */
+        CU_ASSERT_FALSE(tlsd_test_handshake_with(client, wrong, set_own_wrong_host, NULL, &r));
+        CU_ASSERT_EQUAL(r.verify_result, X509_V_ERR_HOSTNAME_MISMATCH);
+        CU_ASSERT_PTR_NULL(strstr(r.client_error, reason));
+        SSL_CTX_free(client);
+        unload();
+    }
+    SSL_CTX_free(wrong);
+}
+
 static void test_hostname_check_require(void)
 {
     SSL_CTX *good = server(GOOD_CHAIN);
@@ -527,6 +576,7 @@ int main(void)
         {"TrustStore never widens a program's own anchors", test_trust_store_never_widens_own_anchors},
         {"HostnameCheck checks the SNI name", test_hostname_check_from_sni},
         {"HostnameCheck = require", test_hostname_check_require},
+        {"HostnameCheck names itself when it refuses", test_hostname_check_names_itself},
         {"Enforce holds the protocol floor", test_enforce_protocol_floor},
         {"Enforce holds the cipher floor", test_enforce_cipher_floor},
         {"Enforce holds against a lower system_default", test_enforce_over_system_default},

@@ -114,19 +114,26 @@ static void test_nginx_server(void)
 /* Python's ssl module, unmodified: Python 3.11 does not set X509 strict
  * (3.13 does); under the module its contexts get it, and a certificate
  * without authorityKeyIdentifier is refused. */
+/* ssl.create_default_context(cafile=ROOT) connecting to localhost:PORT
+ * (argv: PORT ROOT [check_hostname_off]); exit 1 and the verify message
+ * when refused. */
+static const char python_client_script[] =
+    "import socket, ssl, sys\n"
+    "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
+    "if sys.argv[3:] == ['check_hostname_off']:\n"
+    "    ctx.check_hostname = False\n"
+    "try:\n"
+    "    with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
+    "        with ctx.wrap_socket(s, server_hostname='localhost') as t:\n"
+    "            print('connected', t.version())\n"
+    "except ssl.SSLError as e:\n"
+    "    print('refused:', e.verify_message if hasattr(e, 'verify_message') else e)\n"
+    "    sys.exit(1)\n";
+
 static void test_python_client(void)
 {
     const char *const version[] = {"python3", "--version", NULL};
-    static const char script[] =
-        "import socket, ssl, sys\n"
-        "ctx = ssl.create_default_context(cafile=sys.argv[2])\n"
-        "try:\n"
-        "    with socket.create_connection(('127.0.0.1', int(sys.argv[1]))) as s:\n"
-        "        with ctx.wrap_socket(s, server_hostname='localhost') as t:\n"
-        "            print('connected', t.version())\n"
-        "except ssl.SSLError as e:\n"
-        "    print('refused:', e.verify_message if hasattr(e, 'verify_message') else e)\n"
-        "    sys.exit(1)\n";
+    const char *const script = python_client_script;
     const char *const server_args[] = {"-cert", CERT("noakid.pem"), "-cert_chain", CERT("intermediate.pem"),
                                        "-key", CERT("leaf-key.pem"), NULL};
     char port[16];
@@ -202,6 +209,65 @@ static void test_python_cert_none_is_a_choice(void)
     tlsd_test_s_server_stop(&srv);
 }
 
+/* A Python program that turned the host name check off while verifying
+ * (check_hostname = False, CERT_REQUIRED, server_hostname set: CPython's
+ * test_httplib test_local_bad_hostname) meets HostnameCheck on a wrong-host
+ * server: refused, and the trace names HostnameCheck. Without the module,
+ * and with a Programs entry for the interpreter's executable that sets
+ * HostnameCheck = no (the documented exemption), it connects. */
+static void test_python_check_hostname_off(void)
+{
+    const char *const version[] = {"python3", "--version", NULL};
+    const char *const server_args[] = {"-cert", CERT("wronghost.pem"), "-cert_chain", CERT("intermediate.pem"),
+                                       "-key", CERT("leaf-key.pem"), NULL};
+    char port[16], exempt_cnf[512], keys[1024], real[4096];
+    const char *argv[] = {"python3", "-c", python_client_script, port, CERT("root.pem"),
+                          "check_hostname_off", NULL};
+    const char *base;
+    tlsd_test_server srv;
+    int status;
+
+    if (!have("python3", version, tlsd_test_python_ssl_file()))
+        return;
+    /* The entry names the executable the kernel runs (python3.11, behind
+     * a symbolic link or a pyenv shim). */
+    {
+        const char *const exe_argv[] = {"python3", "-c",
+                                        "import os; print(os.path.basename(os.readlink('/proc/self/exe')))",
+                                        NULL};
+
+        CU_ASSERT_EQUAL_FATAL(tlsd_test_run(exe_argv, without_module, "", real, sizeof(real), 10), 0);
+        real[strcspn(real, "\n")] = '\0';
+        base = real;
+    }
+    snprintf(keys, sizeof(keys), "Programs = exempt_programs");
+    {
+        char extra[4400];
+
+        snprintf(extra, sizeof(extra), "[exempt_programs]\n%s = no_hostname_check\n"
+                                       "[no_hostname_check]\nHostnameCheck = no\n", base);
+        snprintf(exempt_cnf, sizeof(exempt_cnf), "%s",
+                 tlsd_test_write_cnf("programs-exempt", NULL, NULL, keys, extra));
+    }
+    CU_ASSERT_FATAL(tlsd_test_s_server_start(&srv, server_args, without_module));
+    snprintf(port, sizeof(port), "%d", srv.port);
+    status = tlsd_test_run(argv, without_module, "", output, sizeof(output), 20);
+    if (status != 0)
+        fprintf(stderr, "\n  python3 without the module: %s\n", output);
+    CU_ASSERT_EQUAL(status, 0);
+    status = tlsd_test_run(argv, tlsd_test_env_with(module_cnf, 1), "", output, sizeof(output), 20);
+    CU_ASSERT(tlsd_test_refused(status, "python3 check_hostname = False, wrong host", output));
+    if (strstr(output, "Hostname mismatch") == NULL || strstr(output, "HostnameCheck: refused") == NULL)
+        fprintf(stderr, "\n  python3 under the module said: %s\n", output);
+    CU_ASSERT_PTR_NOT_NULL(strstr(output, "Hostname mismatch"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(output, "HostnameCheck: refused"));
+    status = tlsd_test_run(argv, with(exempt_cnf), "", output, sizeof(output), 20);
+    if (status != 0)
+        fprintf(stderr, "\n  python3 (%s) exempted by its Programs entry: %s\n", base, output);
+    CU_ASSERT_EQUAL(status, 0);
+    tlsd_test_s_server_stop(&srv);
+}
+
 static int init(void)
 {
     if (tlsd_test_certs_dir() == NULL)
@@ -218,6 +284,7 @@ int main(void)
         {"nginx: Enforce holds the floor against its ssl_protocols", test_nginx_server},
         {"Python's ssl module gets X509 strict", test_python_client},
         {"Python's CERT_NONE is a choice the module keeps", test_python_cert_none_is_a_choice},
+        {"Python's check_hostname = False meets HostnameCheck, which names itself", test_python_check_hostname_off},
         CU_TEST_INFO_NULL,
     };
 

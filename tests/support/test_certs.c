@@ -67,10 +67,10 @@ static const extension selfsigned_extensions[] = {
     {NID_undef, NULL},
 };
 
-/* issuer == NULL: self-signed with key. */
-static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
-                       EVP_PKEY *issuer_key, const extension *exts,
-                       long not_before, long not_after)
+/* issuer == NULL: self-signed with key; signed with md. */
+static X509 *make_cert_md(const char *cn, EVP_PKEY *key, X509 *issuer,
+                          EVP_PKEY *issuer_key, const extension *exts,
+                          long not_before, long not_after, const EVP_MD *md)
 {
     static long serial = 1;
     X509 *x = X509_new();
@@ -100,7 +100,7 @@ static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
         }
         X509_EXTENSION_free(ext);
     }
-    if (!X509_sign(x, issuer_key ? issuer_key : key, EVP_sha256()))
+    if (!X509_sign(x, issuer_key ? issuer_key : key, md))
         goto err;
     X509_NAME_free(name);
     return x;
@@ -109,6 +109,35 @@ err:
     X509_NAME_free(name);
     X509_free(x);
     return NULL;
+}
+
+static int write_pem(const char *dir, const char *file, X509 *a, X509 *b, EVP_PKEY *key);
+
+static X509 *make_cert(const char *cn, EVP_PKEY *key, X509 *issuer,
+                       EVP_PKEY *issuer_key, const extension *exts,
+                       long not_before, long not_after)
+{
+    return make_cert_md(cn, key, issuer, issuer_key, exts, not_before, not_after, EVP_sha256());
+}
+
+/* What a security level refuses in a peer's chain: an RSA-1024 leaf
+ * (80 bits), and a leaf signed with SHA-1 by the intermediate. Both
+ * verify against root.pem at @SECLEVEL=0. */
+static int write_weak_leaves(const char *dir, X509 *inter, EVP_PKEY *int_key, EVP_PKEY *leaf_key)
+{
+    EVP_PKEY *weak_key = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
+    X509 *weak = weak_key ? make_cert("localhost", weak_key, inter, int_key, leaf_extensions, -DAY,
+                                      365 * DAY)
+                          : NULL;
+    X509 *sha1 = make_cert_md("localhost", leaf_key, inter, int_key, leaf_extensions, -DAY,
+                              365 * DAY, EVP_sha1());
+    int ok = weak != NULL && sha1 != NULL
+             && write_pem(dir, "rsa1024-key.pem", NULL, NULL, weak_key)
+             && write_pem(dir, "rsa1024-chain.pem", weak, inter, NULL)
+             && write_pem(dir, "sha1-chain.pem", sha1, inter, NULL);
+
+    X509_free(weak), X509_free(sha1), EVP_PKEY_free(weak_key);
+    return ok;
 }
 
 static int write_pem(const char *dir, const char *file, X509 *a, X509 *b, EVP_PKEY *key)
@@ -172,7 +201,8 @@ int tlsd_test_certs_write(const char *dir)
          && write_pem(dir, "noakid-chain.pem", noakid, inter, NULL)
          && write_pem(dir, "other-root.pem", other_root, NULL, NULL)
          && write_pem(dir, "other-leaf.pem", other_leaf, NULL, NULL)
-         && write_pem(dir, "system-bundle.pem", root, other_root, NULL);
+         && write_pem(dir, "system-bundle.pem", root, other_root, NULL)
+         && write_weak_leaves(dir, inter, int_key, leaf_key);
     for (size_t i = 0; ok && i < sizeof(named_leaves) / sizeof(named_leaves[0]); i++) {
         X509 *x = make_cert(named_leaves[i].cn, leaf_key, inter, int_key, named_leaves[i].exts,
                             -DAY, 365 * DAY);

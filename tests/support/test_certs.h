@@ -20,6 +20,10 @@
  *                                        use), issued by other-root
  * system-bundle.pem                      root.pem and other-root.pem: a system store
  *                                        holding two public roots
+ * rsa1024-chain.pem, rsa1024-key.pem     localhost leaf with an RSA-1024 key (80 bits)
+ *                                        + intermediate: refused from @SECLEVEL=2 up
+ * sha1-chain.pem                         localhost leaf (leaf-key.pem) signed with
+ *                                        SHA-1 + intermediate: refused from @SECLEVEL=1
  * Trusting intermediate.pem alone verifies leaf-chain.pem only with
  * X509_V_FLAG_PARTIAL_CHAIN. */
 #ifndef TLSD_TEST_CERTS_H

@@ -25,6 +25,19 @@ int tlsd_test_count_lines(const char *path, const char *prefix)
     return n;
 }
 
+const char *tlsd_test_read_file(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = 0;
+
+    if (f != NULL) {
+        n = fread(buf, 1, cap - 1, f);
+        fclose(f);
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
 int tlsd_test_openssl_key_lines(void)
 {
     const char *path = tlsd_test_cert_path("openssl-own-keylog.txt");
