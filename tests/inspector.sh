@@ -118,6 +118,31 @@ run programs-audit 0 --config "$work/programs-audit.cnf" --program nginx
 expect programs-audit "MinProtocol          any  (audited: the value of section tlsd is reported, not applied (Audit, section nginx_policy (program nginx)))"
 expect programs-audit "VerifyMode           none  (audited: the value of section tlsd is reported, not applied (Audit, section nginx_policy (program nginx)))"
 
+# A program section holding a value only OpenSSL rejects: every program
+# refuses TLS (the module checks every section, whichever program runs),
+# and the verdict says so, with --program too (the entry's program and
+# another), naming the section and key. A valid one: ok for both.
+for variant in bad good; do
+    cipher=NOSUCHCIPHER want=1
+    [ $variant = good ] && cipher=DEFAULT want=0
+    cnf "programs-$variant-cipher" "Programs = progs
+[progs]
+nginx = nginx_policy
+[nginx_policy]
+CipherString = $cipher"
+    for who in "" nginx curl; do
+        name=programs-$variant-cipher${who:+-$who}
+        run "$name" $want --config "$work/programs-$variant-cipher.cnf" ${who:+--program "$who"}
+        if [ $variant = bad ]; then
+            expect "$name" "status: broken"
+            expect "$name" "every TLS handshake of a program using this configuration is refused"
+            expect "$name" "section nginx_policy (program nginx): key=CipherString value=NOSUCHCIPHER"
+        else
+            expect "$name" "status: ok"
+        fi
+    done
+done
+
 # Broken: a bad value (fail closed), a module file that is not there.
 cnf broken "MinProtocol = TLSv1.9"
 run broken 1 --config "$work/broken.cnf"
