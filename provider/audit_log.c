@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "errors.h"
-#include "fork_locks.h"
 #include "private_file.h"
 
 enum sink { SINK_SYSLOG, SINK_STDERR, SINK_FILE };
@@ -26,11 +26,19 @@ struct tlsd_audit_log {
     struct sockaddr_un addr;       /* SINK_SYSLOG */
 };
 
-/* One bucket per process, whatever the number of logs: a busy server with
- * many contexts still writes at most the rate. */
-static pthread_mutex_t bucket_lock = PTHREAD_MUTEX_INITIALIZER;
+/* One bucket whatever the number of logs (a busy server with many
+ * contexts still writes at most the rate), in a page shared with the
+ * processes forked after it is made: a fork-per-connection server gets
+ * one rate for all its children, not a full burst in each. Lock-free, so
+ * no lock is held across fork() or shared between processes. */
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2,
+               "the rate limit is shared by processes: its atomics must be lock-free");
+
 static pthread_once_t bucket_once = PTHREAD_ONCE_INIT;
-static tlsd_rate_limit bucket;
+static tlsd_rate_limit *bucket;
+static tlsd_rate_limit private_bucket; /* without a shared page: per process */
+
+#define US_PER_LINE (1000000LL / TLSD_AUDIT_PER_SECOND)
 
 static double monotonic_now(void)
 {
@@ -40,43 +48,57 @@ static double monotonic_now(void)
     return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 }
 
-void tlsd_audit_log_fork_locks(void)
-{
-    tlsd_fork_locks_add(&bucket_lock);
-}
-
 static void bucket_init(void)
 {
-    tlsd_rate_limit_init(&bucket, monotonic_now());
-    tlsd_audit_log_fork_locks();
+    void *page = mmap(NULL, sizeof(tlsd_rate_limit), PROT_READ | PROT_WRITE,
+                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+    bucket = page != MAP_FAILED ? page : &private_bucket;
+    tlsd_rate_limit_init(bucket, monotonic_now());
+}
+
+void tlsd_audit_log_prepare(void)
+{
+    pthread_once(&bucket_once, bucket_init);
+}
+
+static long long micros(double seconds)
+{
+    return (long long)(seconds * 1e6);
 }
 
 void tlsd_rate_limit_init(tlsd_rate_limit *r, double now)
 {
-    r->tokens = TLSD_AUDIT_BURST;
-    r->last = now;
-    r->suppressed = 0;
+    /* Full: a burst may be written at once. */
+    atomic_store(&r->full_at, micros(now));
+    atomic_store(&r->suppressed, 0);
 }
 
 int tlsd_rate_limit_take(tlsd_rate_limit *r, double now, unsigned long *note)
 {
-    if (now > r->last)
-        r->tokens += (now - r->last) * TLSD_AUDIT_PER_SECOND;
-    r->last = now;
-    if (r->tokens > TLSD_AUDIT_BURST)
-        r->tokens = TLSD_AUDIT_BURST;
+    long long t = micros(now), full_at = atomic_load(&r->full_at), next;
+
     *note = 0;
-    if (r->tokens < (r->suppressed > 0 ? 2 : 1)) {
-        r->suppressed++;
-        return 0;
-    }
-    if (r->suppressed > 0) {
-        *note = r->suppressed;
-        r->suppressed = 0;
-        r->tokens -= 1;
-    }
-    r->tokens -= 1;
+    do {
+        /* A line costs one token; the note of lines dropped one more. */
+        long long cost = atomic_load(&r->suppressed) > 0 ? 2 : 1;
+
+        /* A clock that goes back (another CPU, a suspended VM) adds
+         * nothing: the bucket only refills up to now. */
+        next = (full_at > t ? full_at : t) + cost * US_PER_LINE;
+        if (next - TLSD_AUDIT_BURST * US_PER_LINE > t) {
+            atomic_fetch_add(&r->suppressed, 1);
+            return 0;
+        }
+    } while (!atomic_compare_exchange_weak(&r->full_at, &full_at, next));
+    /* Whatever any process dropped until now, reported once. */
+    *note = atomic_exchange(&r->suppressed, 0);
     return 1;
+}
+
+unsigned long tlsd_rate_limit_take_suppressed(tlsd_rate_limit *r)
+{
+    return atomic_exchange(&r->suppressed, 0);
 }
 
 static tlsd_audit_log *log_new(enum sink sink, int fd)
@@ -90,7 +112,7 @@ static tlsd_audit_log *log_new(enum sink sink, int fd)
     atomic_init(&log->refs, 1);
     log->sink = sink;
     log->fd = fd;
-    pthread_once(&bucket_once, bucket_init);
+    tlsd_audit_log_prepare();
     return log;
 }
 
@@ -206,24 +228,23 @@ void tlsd_audit_log_write(tlsd_audit_log *log, const char *line)
 
     if (log == NULL)
         return;
-    pthread_mutex_lock(&bucket_lock);
-    if (tlsd_rate_limit_take(&bucket, monotonic_now(), &note)) {
+    if (tlsd_rate_limit_take(bucket, monotonic_now(), &note)) {
         if (note > 0)
             emit_suppressed(log, note);
         emit(log, line);
     }
-    pthread_mutex_unlock(&bucket_lock);
 }
 
 void tlsd_audit_log_release(tlsd_audit_log *log)
 {
+    unsigned long note;
+
     if (log == NULL || atomic_fetch_sub(&log->refs, 1) != 1)
         return;
-    pthread_mutex_lock(&bucket_lock);
-    if (bucket.suppressed > 0)
-        emit_suppressed(log, bucket.suppressed);
-    bucket.suppressed = 0;
-    pthread_mutex_unlock(&bucket_lock);
+    /* What was dropped since the last note, in this process or another
+     * sharing the bucket. */
+    if ((note = tlsd_rate_limit_take_suppressed(bucket)) > 0)
+        emit_suppressed(log, note);
     if (log->fd >= 0)
         close(log->fd);
     free(log);

@@ -2,10 +2,12 @@
 /* Where audit lines go (AuditLog): the system log, standard error or a
  * file. The module lives inside other programs, so the writer never blocks
  * (a full socket or pipe drops the line), never changes the program's own
- * syslog identity (no openlog()), and is rate-limited per process. */
+ * syslog identity (no openlog()), and is rate-limited, one limit for a
+ * process and its forked children. */
 #ifndef TLSD_AUDIT_LOG_H
 #define TLSD_AUDIT_LOG_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include <time.h>
@@ -27,10 +29,12 @@ tlsd_audit_log *tlsd_audit_log_open_syslog_at(const char *socket_path);
 tlsd_audit_log *tlsd_audit_log_ref(tlsd_audit_log *log);
 void tlsd_audit_log_release(tlsd_audit_log *log);
 
-/* Registers the rate limit's lock with fork_locks.h, as the first open
- * does: the module calls it at load, because that open runs in its
- * deferred build, under a lock fork() takes first. */
-void tlsd_audit_log_fork_locks(void);
+/* Makes the rate limit's state, shared with every process forked after
+ * it (a page mapped MAP_SHARED), as the first open does: the module calls
+ * it at load, so that a server that forks after loading the configuration
+ * (before its first context, or after) keeps one rate for itself and its
+ * children. */
+void tlsd_audit_log_prepare(void);
 
 /* Writes one line (no newline): rate-limited, whole, never blocking. */
 void tlsd_audit_log_write(tlsd_audit_log *log, const char *line);
@@ -42,15 +46,21 @@ size_t tlsd_audit_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
                                 const char *message);
 
 /* The rate limit: a burst of TLSD_AUDIT_BURST lines, then
- * TLSD_AUDIT_PER_SECOND lines a second, per process. */
+ * TLSD_AUDIT_PER_SECOND lines a second, for a process and the children it
+ * forks after the load together. */
 #define TLSD_AUDIT_BURST 100
 #define TLSD_AUDIT_PER_SECOND 10
 
 /* The rate limit's token bucket, apart from the clock (now: seconds of a
- * monotonic clock), so that it can be checked without timing anything. */
+ * monotonic clock), so that it can be checked without timing anything.
+ * Lock-free: it may live in memory shared by several processes (its
+ * atomics are lock-free, checked at build time). Kept as the time at which
+ * the bucket would be full again less one line per token (the generic
+ * cell rate algorithm: the same limits as tokens refilled at the rate,
+ * in one word that a compare-and-swap updates). */
 typedef struct {
-    double tokens, last;
-    unsigned long suppressed; /* lines dropped since the last note */
+    atomic_llong full_at;        /* microseconds */
+    atomic_ulong suppressed;     /* lines dropped since the last note */
 } tlsd_rate_limit;
 
 void tlsd_rate_limit_init(tlsd_rate_limit *r, double now);
@@ -59,5 +69,8 @@ void tlsd_rate_limit_init(tlsd_rate_limit *r, double now);
  * suppressed before it (0: none), to be reported first (that note costs
  * a token too). 0 when the line is suppressed (counted). */
 int tlsd_rate_limit_take(tlsd_rate_limit *r, double now, unsigned long *note);
+
+/* The suppressed count, taken (reset to 0): for the last note. */
+unsigned long tlsd_rate_limit_take_suppressed(tlsd_rate_limit *r);
 
 #endif

@@ -18,7 +18,9 @@
  * skips a module it cannot load); 64 bad usage.
  *
  * --program NAME: the policy of that program (a file name or an absolute
- * path) under the module section's Programs entries. */
+ * path) under the module section's Programs entries. A file name that is
+ * not the name of the file the command NAME runs (a link: python3 runs
+ * python3.11) gets a warning naming that file and the entry it gets. */
 #include <dlfcn.h>
 #include <limits.h>
 #include <errno.h>
@@ -60,6 +62,7 @@ typedef struct {
     int status;
     char module_file[PATH_MAX]; /* where a new context's security callback is, if ours */
     char verdict[1024];    /* what programs using the configuration get */
+    char warning[4096];    /* --program NAME is not what the command NAME runs */
     char groups[1024];     /* what a new client context offers */
     char errors[4096];
 } inspection;
@@ -399,6 +402,10 @@ static void print_json(const inspection *in, row *client, int nc, row *server, i
         printf(",\n  \"program\": ");
         json_string(in->program);
     }
+    if (in->warning[0] != '\0') {
+        printf(",\n  \"warning\": ");
+        json_string(in->warning);
+    }
     printf(",\n  \"status\": ");
     json_string(status_names[in->status]);
     printf(",\n  \"module_section\": ");
@@ -437,6 +444,8 @@ static void print_text(const inspection *in, row *client, int nc, row *server, i
     printf("configuration: %s\n", in->config);
     if (in->program != NULL)
         printf("program: %s\n", in->program);
+    if (in->warning[0] != '\0')
+        printf("warning: %s\n", in->warning);
     if (in->module_section != NULL)
         printf("module: section %s, profile %s\n", in->module_section,
                in->policy != NULL ? tlsd_policy_profile(in->policy) : "(invalid)");
@@ -493,6 +502,80 @@ static SSL_CTX *as_program(const inspection *in, SSL_CTX *ctx, SSL_CTX *base, in
     ERR_pop_to_mark();
     SSL_CTX_free(ctx);
     return base;
+}
+
+/* Which entry a program gets, in words. */
+static void describe_entry(const CONF_VALUE *e, const char *programs, char *buf, size_t cap)
+{
+    if (e != NULL)
+        snprintf(buf, cap, "the entry %.200s = %.200s of section %.200s", e->name, e->value, programs);
+    else if (programs != NULL)
+        snprintf(buf, cap, "no entry of section %.200s (the module section's policy)", programs);
+    else
+        snprintf(buf, cap, "the module section's policy (no Programs)");
+}
+
+/* The "#!" line of a script at path (without "#!"), for a warning: the
+ * kernel runs the interpreter it names. 0 when the file is no script. */
+static int script_interpreter(const char *path, char *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    char line[256];
+    int script = 0;
+
+    if (f == NULL)
+        return 0;
+    if (fgets(line, sizeof(line), f) != NULL && strncmp(line, "#!", 2) == 0) {
+        line[strcspn(line, "\r\n")] = '\0';
+        snprintf(buf, cap, "%s", line + 2 + strspn(line + 2, " \t"));
+        script = 1;
+    }
+    fclose(f);
+    return script;
+}
+
+/* --program NAME, a file name: the module matches a process by the file
+ * the kernel runs, and the command NAME may run another (python3 is a link
+ * to python3.11): then say which file, and which entry that one gets. */
+static void check_program_name(inspection *in)
+{
+    const CONF_VALUE *shown, *real;
+    const char *programs;
+    tlsd_program runs;
+    char real_text[700], shown_text[700], interpreter[256];
+
+    if (in->program == NULL || in->module_section == NULL
+        || tlsd_program_entry_kind(in->program) != 0)
+        return; /* a path is resolved as the kernel would (tlsd_program_named) */
+    if (!tlsd_program_command(&runs, in->program)) {
+        snprintf(in->warning, sizeof(in->warning),
+                 "%.256s is not found in PATH: shown is what a program whose executable file "
+                 "is named %.256s gets", in->program, in->program);
+        return;
+    }
+    if (script_interpreter(runs.path, interpreter, sizeof(interpreter))) {
+        snprintf(in->warning, sizeof(in->warning),
+                 "the command %.256s runs %.512s, a script (#!%.256s): the process is its "
+                 "interpreter, and the module matches that, not %.256s",
+                 in->program, runs.path, interpreter, in->program);
+        return;
+    }
+    if (strcmp(runs.base, in->program) == 0)
+        return;
+    shown = tlsd_program_entry(in->cnf, in->module_section, &in->prog, &programs);
+    real = tlsd_program_entry(in->cnf, in->module_section, &runs, &programs);
+    describe_entry(real, programs, real_text, sizeof(real_text));
+    if (shown == real)
+        snprintf(shown_text, sizeof(shown_text), "as shown below");
+    else if (shown != NULL)
+        snprintf(shown_text, sizeof(shown_text), "not the entry %.200s = %.200s shown below",
+                 shown->name, shown->value);
+    else
+        snprintf(shown_text, sizeof(shown_text), "not the module section's policy shown below");
+    snprintf(in->warning, sizeof(in->warning),
+             "the command %.256s runs %.512s; the module matches that process as %.256s, which "
+             "gets %.700s, %.700s (--program %.256s shows its policy)",
+             in->program, runs.path, runs.base, real_text, shown_text, runs.base);
 }
 
 /* Loads the file, then reads from new contexts what programs using it get. */
@@ -629,6 +712,8 @@ int main(int argc, char **argv)
         program_server = SSL_CTX_new(TLS_server_method());
     }
     inspect(&in, before, &client, &server);
+    if (in.cnf != NULL && in.status != STATUS_NO_POLICY)
+        check_program_name(&in);
     if (in.status == STATUS_OK || in.status == STATUS_NOT_LOADED) {
         client = as_program(&in, client, program_client, 0);
         server = as_program(&in, server, program_server, 1);

@@ -258,7 +258,8 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
      * instances_lock, the reverse of fork()'s order. */
     tlsd_trust_store_fork_locks();
     tlsd_keylog_fork_locks();
-    tlsd_audit_log_fork_locks();
+    /* The audit's rate limit, shared with children forked from now on. */
+    tlsd_audit_log_prepare();
 
     inst = calloc(1, sizeof(*inst));
     if (inst == NULL

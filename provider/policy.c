@@ -152,6 +152,14 @@ typedef struct pending_check {
     struct pending_check *next;
 } pending_check;
 
+/* Deferred mode, Programs: the checks of a program's policy that this
+ * process does not get (tlsd_policy_check_also), run with its own. */
+typedef struct side_check {
+    pending_check *pending;       /* the values its program section set */
+    setting bounds[2];            /* its MinProtocol and MaxProtocol */
+    struct side_check *next;
+} side_check;
+
 struct tlsd_policy {
     char *profile;
     setting s[K_COUNT];
@@ -159,6 +167,7 @@ struct tlsd_policy {
     int min_version, max_version; /* the TLS bounds, known once finished */
     int deferred;     /* built without OpenSSL's checks: tlsd_policy_check() */
     pending_check *pending, **pending_tail;
+    side_check *sides;
 };
 
 static _Thread_local int in_scratch;
@@ -577,18 +586,39 @@ tlsd_policy *tlsd_policy_new(const char *profile_name)
     return p;
 }
 
-static void free_pending(tlsd_policy *p)
+static void free_checks(pending_check *c)
 {
-    while (p->pending != NULL) {
-        pending_check *c = p->pending;
+    while (c != NULL) {
+        pending_check *next = c->next;
 
-        p->pending = c->next;
         free(c->key);
         free(c->value);
         free(c->origin);
         free(c);
+        c = next;
     }
+}
+
+static void free_pending(tlsd_policy *p)
+{
+    free_checks(p->pending);
+    p->pending = NULL;
     p->pending_tail = &p->pending;
+}
+
+static void free_sides(tlsd_policy *p)
+{
+    while (p->sides != NULL) {
+        side_check *s = p->sides;
+
+        p->sides = s->next;
+        free_checks(s->pending);
+        for (int i = 0; i < 2; i++) {
+            free(s->bounds[i].value);
+            free(s->bounds[i].origin);
+        }
+        free(s);
+    }
 }
 
 void tlsd_policy_free(tlsd_policy *p)
@@ -596,6 +626,7 @@ void tlsd_policy_free(tlsd_policy *p)
     if (p == NULL)
         return;
     free_pending(p);
+    free_sides(p);
     for (int i = 0; i < K_COUNT; i++) {
         free(p->s[i].value);
         free(p->s[i].origin);
@@ -707,24 +738,37 @@ static int dtls_bound(int tls_version)
     return tls_version >= TLS1_2_VERSION ? DTLS1_2_VERSION : DTLS1_VERSION;
 }
 
-/* The bounds a policy sets, read back from a context it was applied to:
- * scratch (a TLS_method() context, the checker), or a new one when NULL.
- * 0 when that context cannot be made: no floor is ever assumed. */
-static int applied_bounds(const tlsd_policy *p, SSL_CTX *scratch, int *min, int *max)
+/* The bounds that MinProtocol and MaxProtocol as set (min_s, max_s) give,
+ * read back from a context they were applied to: scratch (a TLS_method()
+ * context, the checker), or a new one when NULL. 0 when that context
+ * cannot be made: no floor is ever assumed. */
+static int applied_bounds(const setting *min_s, const setting *max_s, SSL_CTX *scratch,
+                          int *min, int *max)
 {
     SSL_CTX *ctx = scratch != NULL ? scratch : scratch_ctx_new();
 
     *min = *max = 0;
     if (ctx == NULL)
         return 0;
-    if (p->s[K_MIN_PROTOCOL].value != NULL)
-        conf_cmd(ctx, "MinProtocol", p->s[K_MIN_PROTOCOL].value, 0);
-    if (p->s[K_MAX_PROTOCOL].value != NULL)
-        conf_cmd(ctx, "MaxProtocol", p->s[K_MAX_PROTOCOL].value, 0);
+    if (min_s->value != NULL)
+        conf_cmd(ctx, "MinProtocol", min_s->value, 0);
+    if (max_s->value != NULL)
+        conf_cmd(ctx, "MaxProtocol", max_s->value, 0);
     *min = (int)SSL_CTX_get_min_proto_version(ctx);
     *max = (int)SSL_CTX_get_max_proto_version(ctx);
     if (ctx != scratch)
         SSL_CTX_free(ctx);
+    return 1;
+}
+
+/* The range check, naming where both bounds come from. */
+static int range_ok(int min, int max, const setting *min_s, const setting *max_s)
+{
+    if (min != 0 && max != 0 && max < min) {
+        TLSD_RAISE(TLSD_R_PROTOCOL_RANGE, "%.128s: key=MaxProtocol value=%.256s; %.128s: key=MinProtocol value=%.256s",
+                   max_s->origin, max_s->value, min_s->origin, min_s->value);
+        return 0;
+    }
     return 1;
 }
 
@@ -809,18 +853,14 @@ static int finish_with(tlsd_policy *p, SSL_CTX *scratch)
 {
     int min, max, ok = 1;
 
-    if (!applied_bounds(p, scratch, &min, &max)) {
+    if (!applied_bounds(&p->s[K_MIN_PROTOCOL], &p->s[K_MAX_PROTOCOL], scratch, &min, &max)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "computing the protocol bounds");
         ok = 0;
     }
     p->min_version = min;
     p->max_version = max;
-    if (min != 0 && max != 0 && max < min) {
-        TLSD_RAISE(TLSD_R_PROTOCOL_RANGE, "%.128s: key=MaxProtocol value=%.256s; %.128s: key=MinProtocol value=%.256s",
-                   p->s[K_MAX_PROTOCOL].origin, p->s[K_MAX_PROTOCOL].value,
-                   p->s[K_MIN_PROTOCOL].origin, p->s[K_MIN_PROTOCOL].value);
+    if (!range_ok(min, max, &p->s[K_MIN_PROTOCOL], &p->s[K_MAX_PROTOCOL]))
         ok = 0;
-    }
     /* The checker has done its work; a finished policy is read-only. */
     SSL_CTX_free(p->scratch);
     p->scratch = NULL;
@@ -851,6 +891,114 @@ static int may_check_on(const tlsd_policy *p, SSL_CTX *ctx)
            && !(audited & (TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES));
 }
 
+static int copy_setting(setting *to, const setting *from)
+{
+    return (from->value == NULL || (to->value = strdup(from->value)) != NULL)
+           && (from->origin == NULL || (to->origin = strdup(from->origin)) != NULL);
+}
+
+int tlsd_policy_check_also(tlsd_policy *p, tlsd_policy *side, const char *own_origin)
+{
+    side_check *s;
+    pending_check **keep;
+    int ok = 1;
+
+    if (!p->deferred || !side->deferred) {
+        /* Built with every check: side passed them already. */
+        tlsd_policy_free(side);
+        return 1;
+    }
+    if ((s = calloc(1, sizeof(*s))) == NULL
+        || !copy_setting(&s->bounds[0], &side->s[K_MIN_PROTOCOL])
+        || !copy_setting(&s->bounds[1], &side->s[K_MAX_PROTOCOL])) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        ok = 0;
+    } else {
+        /* Only the values of its own section: the profile's and the
+         * module section's are among p's checks too. */
+        keep = &s->pending;
+        for (pending_check **c = &side->pending; *c != NULL;) {
+            pending_check *one = *c;
+
+            if (own_origin != NULL && strcmp(one->origin, own_origin) == 0) {
+                *c = one->next;
+                one->next = NULL;
+                *keep = one;
+                keep = &one->next;
+            } else {
+                c = &one->next;
+            }
+        }
+        s->next = p->sides;
+        p->sides = s;
+        s = NULL;
+    }
+    if (s != NULL) {
+        for (int i = 0; i < 2; i++) {
+            free(s->bounds[i].value);
+            free(s->bounds[i].origin);
+        }
+        free(s);
+    }
+    /* The sides side carried become p's. */
+    while (side->sides != NULL) {
+        side_check *t = side->sides;
+
+        side->sides = t->next;
+        t->next = p->sides;
+        p->sides = t;
+    }
+    tlsd_policy_free(side);
+    return ok;
+}
+
+static int same_value(const char *a, const char *b)
+{
+    return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+/* A side with no values of its own and p's bounds: p's checks were its. */
+static int side_is_covered(const tlsd_policy *p, const side_check *s)
+{
+    return s->pending == NULL && same_value(s->bounds[0].value, p->s[K_MIN_PROTOCOL].value)
+           && same_value(s->bounds[1].value, p->s[K_MAX_PROTOCOL].value);
+}
+
+/* The checks of the programs this process is not: one checker for all
+ * (made only when some section sets a value OpenSSL checks, or other
+ * bounds), its bounds as made before each program's are read. */
+static int check_sides(tlsd_policy *p)
+{
+    SSL_CTX *checker;
+    long base_min, base_max;
+    int ok = 1, needed = 0;
+
+    for (const side_check *s = p->sides; s != NULL && !needed; s = s->next)
+        needed = !side_is_covered(p, s);
+    if (!needed)
+        return 1;
+    if ((checker = scratch_ctx_new()) == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
+        return 0;
+    }
+    base_min = SSL_CTX_get_min_proto_version(checker);
+    base_max = SSL_CTX_get_max_proto_version(checker);
+    for (const side_check *s = p->sides; s != NULL; s = s->next) {
+        int min, max;
+
+        for (const pending_check *c = s->pending; c != NULL; c = c->next)
+            if (!check_conf_value(checker, c->def, c->key, c->value, c->origin))
+                ok = 0;
+        SSL_CTX_set_min_proto_version(checker, base_min);
+        SSL_CTX_set_max_proto_version(checker, base_max);
+        applied_bounds(&s->bounds[0], &s->bounds[1], checker, &min, &max);
+        if (!range_ok(min, max, &s->bounds[0], &s->bounds[1]))
+            ok = 0;
+    }
+    SSL_CTX_free(checker);
+    return ok;
+}
+
 int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first)
 {
     SSL_CTX *checker;
@@ -874,6 +1022,11 @@ int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first)
     /* The checker holds every value, replayed in order: the bounds too. */
     if (!finish_with(p, checker))
         ok = 0;
+    /* A broken program section fails every program, as it does when
+     * checked at once. */
+    if (!check_sides(p))
+        ok = 0;
+    free_sides(p);
     return ok;
 }
 

@@ -38,6 +38,16 @@ void tlsd_policy_defer_checks(int on);
  * serve as the checker, and must then get the policy applied or refuse. */
 int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first);
 
+/* Programs, deferred: side is the policy of a program entry this process
+ * does not get (or the module section's, when an entry applies). The
+ * checks of p do not cover it: its own section's values (those set with
+ * origin own_origin; NULL: none) and its protocol range join p's, and
+ * tlsd_policy_check(p) fails when they fail, so that a broken program
+ * section fails closed whichever program runs. side is freed, whatever
+ * the outcome. 1, or 0 when out of memory (raised). Without deferral
+ * (side checked at once), it only frees side. */
+int tlsd_policy_check_also(tlsd_policy *p, tlsd_policy *side, const char *own_origin);
+
 /* Applies the policy to ctx, except the keys Audit names. OpenSSL errors
  * raised on the way are kept off the caller's error queue. Returns 1 when
  * every setting was applied. */
@@ -142,6 +152,12 @@ tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,
  * program section is checked either way. */
 tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
                                           int require_path, const tlsd_program *prog);
+
+/* The Programs entry of the module section that applies to prog (as
+ * tlsd_policy_from_section_for() chooses it), or NULL; *programs is the
+ * value of the section's Programs key (NULL without one). */
+const CONF_VALUE *tlsd_program_entry(const CONF *cnf, const char *section,
+                                     const tlsd_program *prog, const char **programs);
 
 /* The "path" OpenSSL's module loader finds for a section (exact case; the
  * default section's when the section has none), or NULL. */

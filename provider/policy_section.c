@@ -58,11 +58,10 @@ static int set_keys(tlsd_policy *p, STACK_OF(CONF_VALUE) *values, const char *or
 static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
                                    STACK_OF(CONF_VALUE) *module_values,
                                    const char *module_origin, const CONF_VALUE *entry,
-                                   const char *programs)
+                                   const char *programs, char *origin, size_t origin_cap)
 {
     STACK_OF(CONF_VALUE) *values = NCONF_get_section(cnf, entry->value);
     tlsd_policy *p;
-    char origin[512];
     int ok;
 
     if (tlsd_program_entry_kind(entry->name) < 0) {
@@ -81,7 +80,7 @@ static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
     ERR_set_mark();
     set_keys(p, module_values, module_origin, 0);
     ERR_pop_to_mark();
-    snprintf(origin, sizeof(origin), "section %.200s (program %.200s)", entry->value, entry->name);
+    snprintf(origin, origin_cap, "section %.200s (program %.200s)", entry->value, entry->name);
     ok = set_keys(p, values, origin, 1);
     /* The range check names both origins. */
     if (!tlsd_policy_finish(p) || !ok) {
@@ -89,6 +88,43 @@ static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
         return NULL;
     }
     return p;
+}
+
+/* The entry of entries that names prog: an absolute path names a program
+ * more precisely than a file name; of equals, the first. */
+static const CONF_VALUE *entry_for(STACK_OF(CONF_VALUE) *entries, const tlsd_program *prog)
+{
+    const CONF_VALUE *chosen = NULL;
+
+    for (int i = 0; i < sk_CONF_VALUE_num(entries); i++) {
+        const CONF_VALUE *e = sk_CONF_VALUE_value(entries, i);
+
+        if (tlsd_program_matches(e->name, prog)
+            && (chosen == NULL || tlsd_program_entry_kind(e->name) > tlsd_program_entry_kind(chosen->name)))
+            chosen = e;
+    }
+    return chosen;
+}
+
+/* The value of the module section's Programs key (any case), or NULL. */
+static const char *programs_of(STACK_OF(CONF_VALUE) *values)
+{
+    const char *programs = NULL;
+
+    for (int i = 0; i < sk_CONF_VALUE_num(values); i++) {
+        const CONF_VALUE *v = sk_CONF_VALUE_value(values, i);
+
+        if (strcasecmp(v->name, "Programs") == 0)
+            programs = v->value;
+    }
+    return programs;
+}
+
+const CONF_VALUE *tlsd_program_entry(const CONF *cnf, const char *section,
+                                     const tlsd_program *prog, const char **programs)
+{
+    *programs = programs_of(NCONF_get_section(cnf, section));
+    return *programs != NULL ? entry_for(NCONF_get_section(cnf, *programs), prog) : NULL;
 }
 
 tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
@@ -117,9 +153,8 @@ tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
             miscased_path = v->name;
         if (strcasecmp(v->name, "Profile") == 0)
             profile = v->value;
-        if (strcasecmp(v->name, "Programs") == 0)
-            programs = v->value;
     }
+    programs = programs_of(values);
     /* OpenSSL never sees a "Path": without a "path" it loads lib<name>.so
      * from the library path instead of the file named. */
     have_path = tlsd_section_path(cnf, section) != NULL;
@@ -146,23 +181,28 @@ tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
         ok = 0;
     }
     /* Every program section is checked, whichever program this is: a
-     * broken one fails closed everywhere, as tlsdefaults-info shows. An
-     * absolute path names a program more precisely than a file name. */
+     * broken one fails closed everywhere, as tlsdefaults-info shows.
+     * Deferred, the checks of the sections this program does not get join
+     * those of the policy it gets (tlsd_policy_check_also). */
+    chosen = prog != NULL ? entry_for(entries, prog) : NULL;
     for (int i = 0; ok && i < sk_CONF_VALUE_num(entries); i++) {
         const CONF_VALUE *e = sk_CONF_VALUE_value(entries, i);
+        char program_origin[512];
         tlsd_policy *q = program_policy(cnf, tlsd_policy_profile(p), values, origin, e,
-                                          programs);
+                                        programs, program_origin, sizeof(program_origin));
 
-        if (q == NULL) {
+        if (q == NULL)
             ok = 0;
-        } else if (prog != NULL && tlsd_program_matches(e->name, prog)
-                   && (chosen == NULL || tlsd_program_entry_kind(e->name) > tlsd_program_entry_kind(chosen->name))) {
-            tlsd_policy_free(program_p);
+        else if (e == chosen)
             program_p = q;
-            chosen = e;
-        } else {
-            tlsd_policy_free(q);
-        }
+        else if (!tlsd_policy_check_also(p, q, program_origin))
+            ok = 0;
+    }
+    /* The module section's policy, for the programs no entry names: its
+     * values are among program_p's, its range is not. */
+    if (ok && program_p != NULL) {
+        ok = tlsd_policy_check_also(program_p, p, NULL);
+        p = NULL;
     }
     if (!ok) {
         tlsd_policy_free(program_p);
@@ -173,7 +213,6 @@ tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
         tlsd_debug("program %s: %s = %s in section %s applies",
                    prog->path[0] != '\0' ? prog->path : prog->base, chosen->name, chosen->value,
                    programs);
-        tlsd_policy_free(p);
         return program_p;
     }
     return p;

@@ -59,6 +59,58 @@ int tlsd_program_named(tlsd_program *out, const char *name)
     }
 }
 
+/* execvp()'s search, without running anything: the first directory of
+ * PATH (unset: confstr's default path) holding an executable regular file
+ * name. An empty PATH element is the current directory. */
+static int search_path(const char *name, char *found, size_t cap)
+{
+    const char *path = getenv("PATH");
+    char fallback[256];
+    struct stat sb;
+
+    if (path == NULL) {
+        if (confstr(_CS_PATH, fallback, sizeof(fallback)) == 0 || fallback[0] == '\0')
+            snprintf(fallback, sizeof(fallback), "/bin:/usr/bin");
+        path = fallback;
+    }
+    for (const char *dir = path;; dir++) {
+        size_t len = strcspn(dir, ":");
+        int n = len == 0 ? snprintf(found, cap, "%s", name)
+                         : snprintf(found, cap, "%.*s/%s", (int)len, dir, name);
+
+        if (n > 0 && (size_t)n < cap && stat(found, &sb) == 0 && S_ISREG(sb.st_mode)
+            && access(found, X_OK) == 0)
+            return 1;
+        dir += len;
+        if (*dir == '\0')
+            return 0;
+    }
+}
+
+int tlsd_program_command(tlsd_program *out, const char *name)
+{
+    char found[PATH_MAX];
+
+    out->path[0] = out->base[0] = '\0';
+    switch (tlsd_program_entry_kind(name)) {
+    case 1:
+        snprintf(found, sizeof(found), "%s", name);
+        break;
+    case 0:
+        if (!search_path(name, found, sizeof(found)))
+            return 0;
+        break;
+    default:
+        return 0;
+    }
+    if (realpath(found, out->path) == NULL) {
+        out->path[0] = '\0';
+        return 0;
+    }
+    set_base(out);
+    return 1;
+}
+
 int tlsd_program_entry_kind(const char *entry)
 {
     if (entry == NULL || *entry == '\0')

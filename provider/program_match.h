@@ -22,6 +22,12 @@ int tlsd_program_self(tlsd_program *out);
  * alone. 0 when name is empty or a relative path. */
 int tlsd_program_named(tlsd_program *out, const char *name);
 
+/* The program that running the command name starts, as the module will
+ * see it: name looked up in PATH as execvp() does when it holds no '/'
+ * (the first executable regular file), then links resolved (realpath).
+ * 0 when it is not found, or name is a relative path. */
+int tlsd_program_command(tlsd_program *out, const char *name);
+
 /* 1 when the key of a Programs entry names prog: an absolute path matches
  * the executable's path (both with links resolved), a name its file name. */
 int tlsd_program_matches(const char *entry, const tlsd_program *prog);

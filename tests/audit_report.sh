@@ -5,7 +5,10 @@
 # verification: VerifyPeer:verification-off) and, with Enforce audited,
 # against a TLS 1.1 server (Enforce:version-below-floor and its suite). The summary, as
 # text and as JSON (parsed by python3), counts both per program; a log read
-# from standard input (as from journalctl) gives the same.
+# from standard input (as from journalctl) gives the same. Then the report
+# cannot be forged or misled: other programs' lines holding the module's
+# text are not counted, names are printed escaped, and a flood of distinct
+# peers does not hide the frequent one.
 #
 # usage: audit_report.sh INSPECTOR MODULE OPENSSL_PROGRAM CERTS_TOOL
 set -euo pipefail
@@ -71,6 +74,68 @@ assert p["reasons"] == {"VerifyPeer:verification-off": 2, "Enforce:version-below
 assert sum(p["x509_errors"].values()) == 2 and p["peers"] == {"localhost": 3}, p
 print("JSON report checked")
 PY
+# Only the module's own lines count: its tag at the start of the line (a
+# file, standard error) or right after a syslog/journal header, and the
+# exact shapes it writes. A program that logs what a remote party sends
+# (sshd: "Invalid user NAME") cannot forge refusals or a suppressed count.
+pid=$(sed -n 's/^tlsdefaults\[\([0-9]*\)\]: .*/\1/p' "$work/audit.log" | head -1)
+{
+    cat "$work/audit.log"
+    echo "Dec  2 08:00:00 host sshd[4242]: Invalid user tlsdefaults[$pid]: audit program=evil pid=1 role=client peer=x reasons=VerifyPeer:unverified from 10.0.0.1 port 22"
+    echo "Dec  2 08:00:00 host sshd[4242]: Invalid user audit program=evil pid=1 role=client peer=x reasons=VerifyPeer:unverified from 10.0.0.1 port 22"
+    echo "Dec  2 08:00:01 host sshd[4242]: Invalid user tlsdefaults[$pid]: audit: 999999999 lines suppressed (rate limit) from 10.0.0.1 port 22"
+    echo "Dec  2 08:00:01 host sshd[4242]: Invalid user audit: 999999999 lines suppressed (rate limit)"
+    echo "10.0.0.1 - - [02/Dec/2026:08:00:00 +0000] \"GET /tlsdefaults[$pid]: audit program=evil pid=1 role=client peer=x reasons=VerifyPeer:unverified HTTP/1.1\" 404"
+    echo "tlsdefaults[$pid]: audit program=evil pid=1 role=client peer=x reasons=VerifyPeer:unverified from 10.0.0.1 port 22"
+    echo "tlsdefaults[$pid]: audit: 999999999 lines suppressed (rate limit) from 10.0.0.1"
+    # A line longer than the reader's buffer, a tag where its rest starts.
+    printf 'Dec  2 08:00:02 host sshd[4242]: Invalid user %04095d' 0 | tr 0 x
+    echo "tlsdefaults[$pid]: audit program=evil pid=1 role=client peer=x reasons=VerifyPeer:unverified"
+} >"$work/forged.log"
+"$inspector" --audit-report "$work/forged.log" >"$work/forged.txt" || fail "forged report exit $?"
+cat "$work/forged.txt"
+grep -q '^Connections the policy would have refused: 3, in 1 program$' "$work/forged.txt" || fail "forged lines counted"
+grep -q 'suppressed' "$work/forged.txt" && fail "a forged suppressed count"
+grep -q evil "$work/forged.txt" && fail "a forged program"
+# The same lines behind a journal's ISO header are the module's.
+sed "s/^/2026-12-02T08:00:00+0000 host /" "$work/audit.log" | "$inspector" --audit-report - >"$work/iso.txt"
+grep -q '^Connections the policy would have refused: 3, in 1 program$' "$work/iso.txt" || fail "ISO journal prefix"
+
+# Names are printed escaped: an ESC in a name never reaches the terminal.
+esc=$(printf '\033')
+printf 'tlsdefaults[%s]: audit program=%s[31mred pid=1 role=client peer=a%s]0;title%s reasons=VerifyPeer:unverified\n' \
+    "$pid" "$esc" "$esc" "$(printf '\007')" >"$work/esc.log"
+"$inspector" --audit-report "$work/esc.log" >"$work/esc.txt" || fail "esc report exit $?"
+cat "$work/esc.txt"
+LC_ALL=C grep -q "$esc" "$work/esc.txt" && fail "an ESC byte printed raw"
+grep -qF '\x1b[31mred: 1 connection, 1 peer' "$work/esc.txt" || fail "program name not escaped"
+grep -qF 'peer a\x1b]0;title\x07' "$work/esc.txt" || fail "peer name not escaped"
+
+# A client that first sends 32 distinct SNI names does not push out the
+# peer that matters: the most frequent peers are kept, with the count of
+# the rest, in the text and the JSON report.
+{
+    for i in $(seq 32); do
+        echo "tlsdefaults[$pid]: audit program=flooded pid=2 role=server peer=noise$i.example reasons=Enforce:version-below-floor version=TLSv1.1 floor=TLSv1.2"
+    done
+    for i in $(seq 10); do
+        echo "tlsdefaults[$pid]: audit program=flooded pid=2 role=server peer=frequent.example reasons=Enforce:version-below-floor version=TLSv1.1 floor=TLSv1.2"
+    done
+} >"$work/peers.log"
+"$inspector" --audit-report "$work/peers.log" >"$work/peers.txt" || fail "peers report exit $?"
+cat "$work/peers.txt"
+grep -Eq '^flooded: 42 connections, 32 peers \(and more\)$' "$work/peers.txt" || fail "peers: program line"
+grep -Eq '^  peer frequent.example +10$' "$work/peers.txt" || fail "peers: the frequent peer is not listed first"
+grep -Eq '^  other peers +28$' "$work/peers.txt" || fail "peers: the count of the rest"
+"$inspector" --audit-report "$work/peers.log" --json >"$work/peers.json" || fail "peers json exit $?"
+python3 - "$work/peers.json" <<'PY' || fail "peers JSON"
+import json, sys
+(p,) = json.load(open(sys.argv[1]))["programs"]
+assert p["peers"]["frequent.example"] == 10, p
+assert p["more_peers"] + sum(p["peers"].values()) == p["connections"] == 42, p
+print("peers JSON checked")
+PY
+
 # No audit line at all: exit 1; an unreadable file: 2.
 status=0; "$inspector" --audit-report /dev/null >/dev/null || status=$?
 [ $status -eq 1 ] || fail "empty log: exit $status"

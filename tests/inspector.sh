@@ -118,6 +118,89 @@ run programs-audit 0 --config "$work/programs-audit.cnf" --program nginx
 expect programs-audit "MinProtocol          any  (audited: the value of section tlsd is reported, not applied (Audit, section nginx_policy (program nginx)))"
 expect programs-audit "VerifyMode           none  (audited: the value of section tlsd is reported, not applied (Audit, section nginx_policy (program nginx)))"
 
+# A program section holding a value only OpenSSL rejects: every program
+# refuses TLS (the module checks every section, whichever program runs),
+# and the verdict says so, with --program too (the entry's program and
+# another), naming the section and key. A valid one: ok for both.
+for variant in bad good; do
+    cipher=NOSUCHCIPHER want=1
+    [ $variant = good ] && cipher=DEFAULT want=0
+    cnf "programs-$variant-cipher" "Programs = progs
+[progs]
+nginx = nginx_policy
+[nginx_policy]
+CipherString = $cipher"
+    for who in "" nginx curl; do
+        name=programs-$variant-cipher${who:+-$who}
+        run "$name" $want --config "$work/programs-$variant-cipher.cnf" ${who:+--program "$who"}
+        if [ $variant = bad ]; then
+            expect "$name" "status: broken"
+            expect "$name" "every TLS handshake of a program using this configuration is refused"
+            expect "$name" "section nginx_policy (program nginx): key=CipherString value=NOSUCHCIPHER"
+        else
+            expect "$name" "status: ok"
+        fi
+    done
+done
+
+# --program NAME that is not a path: the command NAME runs is found in
+# PATH, links resolved, and matched as the module matches it. A link
+# "mytool" to "mytool-2.1" (like python3 -> python3.11) is matched as
+# mytool-2.1: the inspector warns, naming the file and the entry it gets.
+mkdir -p "$work/bin"
+cp "$inspector" "$work/bin/mytool-2.1"
+ln -sf mytool-2.1 "$work/bin/mytool"
+cnf programs-link "MinProtocol = TLSv1.3
+Programs = progs
+[progs]
+mytool = mytool_policy
+mytool-2.1 = real_policy
+[mytool_policy]
+MinProtocol = TLSv1.2
+[real_policy]
+MinProtocol = TLSv1.2
+MaxProtocol = TLSv1.2"
+PATH="$work/bin:$PATH" run programs-link 0 --config "$work/programs-link.cnf" --program mytool
+expect programs-link "warning: the command mytool runs $work/bin/mytool-2.1; the module matches that process as mytool-2.1, which gets the entry mytool-2.1 = real_policy of section progs, not the entry mytool = mytool_policy shown below"
+PATH="$work/bin:$PATH" run programs-link-json 0 --config "$work/programs-link.cnf" --program mytool --json
+expect programs-link-json '"warning": "the command mytool runs '
+# The real file's name, or its absolute path: no warning.
+PATH="$work/bin:$PATH" run programs-link-real 0 --config "$work/programs-link.cnf" --program mytool-2.1
+grep -q warning "$work/programs-link-real.out" && fail "programs-link-real: a warning" && cat "$work/programs-link-real.out"
+# A link whose file no entry names: the module section's policy.
+ln -sf "$work/bin/mytool-2.1" "$work/bin/othertool"
+ln -sf "$work/bin/othertool" "$work/bin/othertool3"
+cnf programs-link2 "Programs = progs
+[progs]
+othertool3 = p3
+[p3]
+MinProtocol = TLSv1.3"
+PATH="$work/bin:$PATH" run programs-link2 0 --config "$work/programs-link2.cnf" --program othertool3
+expect programs-link2 "warning: the command othertool3 runs $work/bin/mytool-2.1; the module matches that process as mytool-2.1, which gets no entry of section progs (the module section's policy), not the entry othertool3 = p3 shown below"
+# A script: the kernel runs its interpreter, which the module matches.
+printf '#!/bin/sh\nexec true\n' >"$work/bin/myscript"
+chmod +x "$work/bin/myscript"
+PATH="$work/bin:$PATH" run programs-script 0 --config "$work/programs-link.cnf" --program myscript
+expect programs-script "warning: the command myscript runs $work/bin/myscript, a script (#!/bin/sh): the process is its interpreter, and the module matches that, not myscript"
+# Not in PATH: said too.
+PATH="$work/bin" run programs-not-found 0 --config "$work/programs-link.cnf" --program no-such-tool
+expect programs-not-found "warning: no-such-tool is not found in PATH"
+# python3 itself, where it is a link (Debian: python3 -> python3.11).
+# (The system's: a pyenv shim in PATH is a script, whose process is its
+# interpreter.)
+python3=/usr/bin/python3
+[ -x "$python3" ] || python3=$(command -v python3 || true)
+if [ -n "$python3" ] && [ "$(basename "$(readlink -f "$python3")")" != python3 ]; then
+    real=$(readlink -f "$python3")
+    cnf programs-python "Programs = progs
+[progs]
+python3 = py
+[py]
+MinProtocol = TLSv1.3"
+    PATH="$(dirname "$python3"):$PATH" run programs-python 0 --config "$work/programs-python.cnf" --program python3
+    expect programs-python "warning: the command python3 runs $real; the module matches that process as $(basename "$real"), which gets no entry of section progs"
+fi
+
 # Broken: a bad value (fail closed), a module file that is not there.
 cnf broken "MinProtocol = TLSv1.9"
 run broken 1 --config "$work/broken.cnf"

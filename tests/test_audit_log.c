@@ -1,17 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The audit log writer (provider/audit_log.c), linked in: the syslog
  * datagram's format, and the writer sending it to a datagram socket of the
- * test's own (the module itself only ever writes to /dev/log). */
+ * test's own (the module itself only ever writes to /dev/log); the rate
+ * limit's bucket with a clock of the test's own, in one process and in
+ * forked ones; and the module under a real fork-per-connection server. */
+#include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
+#include <openssl/conf.h>
+#include <openssl/ssl.h>
 
 #include "audit_log.h"
 #include "test_certs.h"
+#include "test_config.h"
+#include "test_handshake.h"
 #include "test_main.h"
 
 static void test_syslog_format(void)
@@ -91,12 +102,175 @@ static void test_rate_limit_bucket(void)
     CU_ASSERT_EQUAL(written, 0);
 }
 
+/* Each of children forked processes takes one line from r, at the same
+ * moment of the test's clock; the number written, in all. */
+static int take_in_children(tlsd_rate_limit *r, int children)
+{
+    int written = 0, status;
+
+    for (int i = 0; i < children; i++) {
+        pid_t pid = fork();
+
+        if (pid == 0) {
+            unsigned long note;
+
+            _exit(tlsd_rate_limit_take(r, 1000.0, &note));
+        }
+        CU_ASSERT_FATAL(pid > 0);
+        CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
+        written += WEXITSTATUS(status);
+    }
+    return written;
+}
+
+/* The bucket in a shared page holds one burst for 300 forked processes;
+ * the same bucket in each process's own memory (what every child of a
+ * forking server had before: its copy of the parent's) lets every one of
+ * them write (the negative control). */
+static void test_rate_limit_bucket_across_fork(void)
+{
+    tlsd_rate_limit *shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+                                   MAP_SHARED | MAP_ANONYMOUS, -1, 0), own;
+
+    CU_ASSERT_FATAL(shared != MAP_FAILED);
+    tlsd_rate_limit_init(shared, 1000.0);
+    CU_ASSERT_EQUAL(take_in_children(shared, 300), TLSD_AUDIT_BURST);
+    CU_ASSERT_EQUAL(tlsd_rate_limit_take_suppressed(shared), 300 - TLSD_AUDIT_BURST);
+    tlsd_rate_limit_init(&own, 1000.0);
+    CU_ASSERT_EQUAL(take_in_children(&own, 300), 300);
+    munmap(shared, sizeof(*shared));
+}
+
+static double seconds_now(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* The server: accepts, forks, and the child does the handshake, then
+ * exits without any clean-up (_exit), as such servers do. */
+static void fork_per_connection_server(int listener, SSL_CTX *srv, int connections)
+{
+    for (int i = 0; i < connections; i++) {
+        int fd = accept(listener, NULL, NULL);
+        pid_t pid;
+
+        if (fd < 0)
+            _exit(2);
+        if ((pid = fork()) == 0) {
+            SSL *ssl = SSL_new(srv);
+
+            close(listener);
+            SSL_set_fd(ssl, fd);
+            if (SSL_accept(ssl) == 1)
+                SSL_shutdown(ssl);
+            SSL_free(ssl); /* the connection's audit line */
+            _exit(0);
+        }
+        close(fd);
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+    }
+    while (wait(NULL) > 0)
+        ;
+    /* The server's last reference to the log notes what is left. */
+    SSL_CTX_free(srv);
+    CONF_modules_unload(1);
+    _exit(0);
+}
+
+/* A peer floods a fork-per-connection server under Audit with 300 TLS 1.1
+ * connections (each a MinProtocol line): every connection is a line or
+ * counted in a note, and no more lines are written than one burst plus
+ * what the rate allows over the time the test took (measured, never
+ * asserted). Before the shared bucket, every child had a full burst of its
+ * own: 300 lines. */
+static void test_forking_server_rate_limit(void)
+{
+    const int connections = 300;
+    char log_path[600], keys[800], line[2048];
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof(addr);
+    SSL_CTX *client, *srv;
+    int listener, lines = 0, status;
+    unsigned long dropped = 0, n;
+    double started, elapsed;
+    pid_t server;
+    FILE *f;
+
+    /* Made before the module is loaded: the peer is no audited program. */
+    client = SSL_CTX_new(TLS_client_method());
+    CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+    SSL_CTX_set_verify(client, SSL_VERIFY_NONE, NULL);
+    CU_ASSERT(SSL_CTX_set_cipher_list(client, "ALL:@SECLEVEL=0"));
+    CU_ASSERT(SSL_CTX_set_min_proto_version(client, TLS1_1_VERSION));
+    CU_ASSERT(SSL_CTX_set_max_proto_version(client, TLS1_1_VERSION));
+
+    snprintf(log_path, sizeof(log_path), "%s/fork-audit.log", tlsd_test_certs_dir());
+    unlink(log_path);
+    snprintf(keys, sizeof(keys), "Audit = yes\nAuditLog = %s", log_path);
+    started = seconds_now();
+    tlsd_test_load_module("audit-fork", keys, NULL);
+    srv = tlsd_test_server_ctx(tlsd_test_cert_path("leaf-chain.pem"));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(srv);
+    CU_ASSERT(SSL_CTX_set_cipher_list(srv, "ALL:@SECLEVEL=0"));
+    CU_ASSERT(SSL_CTX_set_min_proto_version(srv, TLS1_1_VERSION));
+
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    listener = socket(AF_INET, SOCK_STREAM, 0);
+    CU_ASSERT_FATAL(listener >= 0 && bind(listener, (struct sockaddr *)&addr, sizeof(addr)) == 0
+                    && listen(listener, 64) == 0
+                    && getsockname(listener, (struct sockaddr *)&addr, &len) == 0);
+    fflush(NULL);
+    if ((server = fork()) == 0)
+        fork_per_connection_server(listener, srv, connections);
+    CU_ASSERT_FATAL(server > 0);
+    close(listener);
+    for (int i = 0; i < connections; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        SSL *ssl = SSL_new(client);
+
+        CU_ASSERT_FATAL(fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0);
+        SSL_set_fd(ssl, fd);
+        CU_ASSERT(SSL_connect(ssl) == 1);
+        SSL_shutdown(ssl);
+        SSL_free(ssl);
+        close(fd);
+    }
+    CU_ASSERT(waitpid(server, &status, 0) == server && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    SSL_CTX_free(srv);
+    SSL_CTX_free(client);
+    CONF_modules_unload(0);
+    elapsed = seconds_now() - started;
+
+    f = fopen(log_path, "r");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        const char *at = strstr(line, "]: audit");
+
+        if (at != NULL && strstr(at, " role=server ") != NULL && strstr(at, "MinProtocol:") != NULL)
+            lines++;
+        else if (at != NULL && sscanf(at, "]: audit: %lu lines suppressed (rate limit)", &n) == 1)
+            dropped += n;
+    }
+    fclose(f);
+    fprintf(stderr, "\n  %d lines written, %lu suppressed, in %.1f s\n", lines, dropped, elapsed);
+    CU_ASSERT(lines >= 1);
+    CU_ASSERT_EQUAL((unsigned long)lines + dropped, (unsigned long)connections);
+    /* Notes cost a token too: lines alone stay within the bound. */
+    CU_ASSERT(lines <= TLSD_AUDIT_BURST + (int)(elapsed * TLSD_AUDIT_PER_SECOND) + 1);
+}
+
 int main(void)
 {
     static CU_TestInfo tests[] = {
         {"syslog line format", test_syslog_format},
         {"syslog writer on a datagram socket", test_syslog_writer},
         {"rate limit: burst, rate and the note of lines dropped", test_rate_limit_bucket},
+        {"rate limit: one bucket across fork()", test_rate_limit_bucket_across_fork},
+        {"rate limit: a fork-per-connection server under Audit", test_forking_server_rate_limit},
         {NULL, NULL},
     };
 

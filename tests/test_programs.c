@@ -7,6 +7,7 @@
  * than this build's (tests/support/test_peers.h), is skipped with a
  * message, never failed. A refusal is an exit status of the program's
  * own: a crash never counts as one. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,14 @@
 #include <unistd.h>
 
 #include <CUnit/CUnit.h>
+#include <openssl/conf.h>
+
+#include "tlsdefaults.h"
 
 #include "test_certs.h"
 #include "test_config.h"
+#include "test_errors.h"
+#include "test_handshake.h"
 #include "test_main.h"
 #include "test_peers.h"
 #include "test_process.h"
@@ -268,6 +274,87 @@ static void test_python_check_hostname_off(void)
     tlsd_test_s_server_stop(&srv);
 }
 
+/* A Programs entry whose section holds a value only OpenSSL rejects
+ * (CipherString = NOSUCHCIPHER): every program refuses TLS, the entry's
+ * program and the others alike ("fail closed whichever program runs").
+ * openssl s_client is the program: an entry names it (the file name of
+ * its real executable) or another program (nginx). A valid section: both
+ * connect (the negative control), as without the module. With
+ * config_diagnostics = 1, the load fails, naming the entry and the key. */
+static void test_broken_program_section_fails_closed_everywhere(void)
+{
+    const char *const cert_file[] = {"TLSDEFAULTS_DEBUG=", NULL};
+    char real[PATH_MAX], extra[512], cnf[600], connect[32];
+    const char *argv[] = {OPENSSL_PROGRAM, "s_client", "-connect", connect, "-servername",
+                          "localhost", "-CAfile", CERT("root.pem"), "-verify_return_error",
+                          "-brief", NULL};
+    const char *self;
+    tlsd_test_server srv;
+
+    CU_ASSERT_FATAL(realpath(OPENSSL_PROGRAM, real) != NULL);
+    self = strrchr(real, '/') + 1;
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", NULL, without_module));
+    snprintf(connect, sizeof(connect), "127.0.0.1:%d", srv.port);
+    CU_ASSERT_EQUAL(tlsd_test_run(argv, cert_file, "", output, sizeof(output), 20), 0);
+    for (int broken = 0; broken <= 1; broken++) {
+        for (int own = 0; own <= 1; own++) {
+            const char *who = own ? "the entry's program" : "another program than the entry's";
+            int status;
+
+            snprintf(extra, sizeof(extra), "[progs]\n%s = entry_policy\n[entry_policy]\nCipherString = %s\n",
+                     own ? self : "nginx", broken ? "NOSUCHCIPHER" : "DEFAULT");
+            snprintf(cnf, sizeof(cnf), "%s",
+                     tlsd_test_write_cnf("programs-cipher", NULL, NULL, "Programs = progs", extra));
+            status = tlsd_test_run(argv, with(cnf), "", output, sizeof(output), 20);
+            if (!broken) {
+                if (status != 0)
+                    fprintf(stderr, "\n  %s, valid section: %s\n", who, output);
+                CU_ASSERT_EQUAL(status, 0);
+                continue;
+            }
+            CU_ASSERT(tlsd_test_refused(status, who, output));
+            if (strstr(output, "key=CipherString value=NOSUCHCIPHER") == NULL)
+                fprintf(stderr, "\n  %s: the refusal does not name the key:\n%s\n", who, output);
+            CU_ASSERT_PTR_NOT_NULL(strstr(output, "key=CipherString value=NOSUCHCIPHER"));
+        }
+    }
+    tlsd_test_s_server_stop(&srv);
+
+    snprintf(extra, sizeof(extra), "[progs]\nnginx = entry_policy\n[entry_policy]\nCipherString = NOSUCHCIPHER\n");
+    snprintf(cnf, sizeof(cnf), "%s", tlsd_test_write_cnf("programs-cipher-diag", "config_diagnostics = 1",
+                                                        NULL, "Programs = progs", extra));
+    CU_ASSERT(CONF_modules_load_file(cnf, NULL, 0) <= 0);
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_BAD_VALUE,
+                                   "section entry_policy (program nginx): key=CipherString value=NOSUCHCIPHER"));
+    CONF_modules_unload(0);
+}
+
+/* The same for a range only OpenSSL's bounds show (MaxProtocol below the
+ * module section's MinProtocol in another program's section): in this
+ * process, with the checks deferred to its first context, the handshake
+ * is refused; without that entry it succeeds (the control). */
+static void test_program_section_range_fails_closed(void)
+{
+    for (int broken = 0; broken <= 1; broken++) {
+        SSL_CTX *client, *server;
+        tlsd_test_result r;
+
+        tlsd_test_load_module("programs-range", "MinProtocol = TLSv1.2\nPrograms = progs",
+                              broken ? "[progs]\nnginx = p\n[p]\nMaxProtocol = TLSv1.1\n"
+                                     : "[progs]\nnginx = p\n[p]\nMaxProtocol = TLSv1.2\n");
+        client = tlsd_test_client_ctx(CERT("root.pem"));
+        server = tlsd_test_server_ctx(CERT("leaf-chain.pem"));
+        CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(server);
+        CU_ASSERT_EQUAL(tlsd_test_handshake(client, server, "localhost", "localhost", &r), !broken);
+        if (broken)
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.client_error, "tlsdefaults configuration is invalid"));
+        SSL_CTX_free(client);
+        SSL_CTX_free(server);
+        CONF_modules_unload(0);
+    }
+}
+
 static int init(void)
 {
     if (tlsd_test_certs_dir() == NULL)
@@ -285,6 +372,8 @@ int main(void)
         {"Python's ssl module gets X509 strict", test_python_client},
         {"Python's CERT_NONE is a choice the module keeps", test_python_cert_none_is_a_choice},
         {"Python's check_hostname = False meets HostnameCheck, which names itself", test_python_check_hostname_off},
+        {"a program section only OpenSSL rejects fails every program", test_broken_program_section_fails_closed_everywhere},
+        {"a program section's protocol range fails every program", test_program_section_range_fails_closed},
         CU_TEST_INFO_NULL,
     };
 
