@@ -105,26 +105,40 @@ static int setup(SSL *ssl, void *arg)
     return SSL_set_tlsext_host_name(ssl, a->sni) == 1;
 }
 
-/* The handshake of a client of this kind, made while keys are loaded. */
+/* The handshake of a client of this kind with srv, made while keys are
+ * loaded (none: NULL); the result in *r. */
+static int connects_to(const char *keys, const client_kind *kind, SSL_CTX *srv, const char *sni,
+                       tlsd_test_result *r)
+{
+    SSL_CTX *client;
+    setup_arg arg = {kind, sni};
+    int ok;
+
+    if (keys != NULL)
+        tlsd_test_load_module("lock", keys, NULL);
+    client = SSL_CTX_new(kind->method());
+    CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+    kind->choose(client);
+    ok = tlsd_test_handshake_with(client, srv, setup, &arg, r);
+    if (keys != NULL)
+        CONF_modules_unload(0);
+    SSL_CTX_free(client);
+    if (getenv("TLSD_TEST_VERBOSE") != NULL)
+        fprintf(stderr, "\n  [%s] %s: %s", kind->name, keys ? keys : "no module",
+                tlsd_test_result_str(r));
+    return ok;
+}
+
 static int connects(const char *keys, const client_kind *kind, const char *server_chain,
                     const char *sni)
 {
-    SSL_CTX *srv = tlsd_test_server_ctx(server_chain), *client;
-    setup_arg arg = {kind, sni};
+    SSL_CTX *srv = tlsd_test_server_ctx(server_chain);
     tlsd_test_result r;
     int ok;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(srv);
-    tlsd_test_load_module("lock", keys, NULL);
-    client = SSL_CTX_new(kind->method());
-    CU_ASSERT_PTR_NOT_NULL_FATAL(client);
-    kind->choose(client);
-    ok = tlsd_test_handshake_with(client, srv, setup, &arg, &r);
-    CONF_modules_unload(0);
-    SSL_CTX_free(client);
+    ok = connects_to(keys, kind, srv, sni, &r);
     SSL_CTX_free(srv);
-    if (getenv("TLSD_TEST_VERBOSE") != NULL)
-        fprintf(stderr, "\n  [%s] %s: %s", kind->name, keys, tlsd_test_result_str(&r));
     return ok;
 }
 
@@ -211,18 +225,28 @@ static const char *const without_module[] = {"TLSDEFAULTS_DEBUG=", cert_file_env
 static const char *const with_module[] = {"TLSDEFAULTS_DEBUG=1", cert_file_env, conf_env, NULL};
 
 /* s_client as users run it: no -verify, no -CAfile; the root of the test
- * certificates stands for the system's CAs. 0 when it connected. */
-static int s_client(const char *program, int port, const char *cnf)
+ * certificates stands for the system's CAs; extra: up to 8 more arguments
+ * (NULL-terminated) or NULL. 0 when it connected. */
+static int s_client_with(const char *program, int port, const char *cnf, const char *const *extra)
 {
     char connect[32];
-    const char *argv[] = {program, "s_client", "-connect", connect, "-servername", "localhost",
-                          "-brief", NULL};
+    const char *argv[20] = {program, "s_client", "-connect", connect, "-servername", "localhost",
+                            "-brief", NULL};
+    size_t n = 7;
 
+    for (size_t i = 0; extra != NULL && extra[i] != NULL && i < 8; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
     snprintf(connect, sizeof(connect), "127.0.0.1:%d", port);
     snprintf(cert_file_env, sizeof(cert_file_env), "SSL_CERT_FILE=%s", CERT("root.pem"));
     snprintf(conf_env, sizeof(conf_env), "OPENSSL_CONF=%s", cnf != NULL ? cnf : "");
     return tlsd_test_run(argv, cnf != NULL ? with_module : without_module, "",
                          output, sizeof(output), 20);
+}
+
+static int s_client(const char *program, int port, const char *cnf)
+{
+    return s_client_with(program, port, cnf, NULL);
 }
 
 static int start(tlsd_test_server *srv, const char *cert)
