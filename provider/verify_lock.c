@@ -13,8 +13,11 @@
 static _Thread_local X509_STORE_CTX_verify_cb program_cb;
 static _Thread_local int program_accepted_failure;
 
-/* Per connection: the lock verified its server. Never freed: it is a
- * marker, not memory. */
+/* Per connection: the lock verified this handshake's server chain. Set
+ * only once a verification passed; cleared when the client starts a
+ * handshake (tlsd_verify_lock_security), so that neither a refusal nor a
+ * good server lets a later handshake of the same SSL through (SSL_clear(),
+ * renegotiation). Never freed: it is a marker, not memory. */
 static int verified_index = -1;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 static char verified_marker;
@@ -44,8 +47,6 @@ int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify veri
     int mode = SSL_get_verify_mode(ssl), ok;
 
     pthread_once(&index_once, register_index);
-    if (verified_index >= 0)
-        SSL_set_ex_data(ssl, verified_index, &verified_marker);
     /* libssl reads the mode after this callback returns: with
      * SSL_VERIFY_PEER a failure ends the handshake. The program's callback
      * stays the connection's (CPython's way of setting a mode keeps it). */
@@ -55,6 +56,8 @@ int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify veri
     X509_STORE_CTX_set_verify_cb(sctx, locked_cb);
     ok = verify(sctx, ssl, arg);
     X509_STORE_CTX_set_verify_cb(sctx, cb);
+    if (ok > 0 && verified_index >= 0)
+        SSL_set_ex_data(ssl, verified_index, &verified_marker);
     if (ok <= 0 && (mode == SSL_VERIFY_NONE || program_accepted_failure))
         tlsd_debug("VerifyPeer=force: server certificate refused (%s), which the program %s",
                    X509_verify_cert_error_string(X509_STORE_CTX_get_error(sctx)),
@@ -78,10 +81,20 @@ int tlsd_verify_lock_security(const SSL *s, int op, tlsd_client_verify verify, c
      * certificate was verified: by the lock, unless the program replaced
      * the module's cert verify callback with its own. Then the lock
      * verifies here, in the same way. */
-    if (op != SSL_SECOP_SIGALG_CHECK || s == NULL || SSL_is_server(s))
+    if (s == NULL || SSL_is_server(s))
         return 1;
     pthread_once(&index_once, register_index);
-    if (verified_index < 0 || SSL_get_ex_data(s, verified_index) == &verified_marker)
+    if (verified_index < 0)
+        return 0; /* no lock without its mark */
+    /* Every handshake starts with a ClientHello, whose suites, groups and
+     * signature algorithms libssl asks about: the first, a renegotiation,
+     * one after SSL_clear(), a second one after HelloRetryRequest (before
+     * any certificate). */
+    if (SSL_get_state(s) == TLS_ST_CW_CLNT_HELLO) {
+        SSL_set_ex_data(ssl, verified_index, NULL);
+        return 1;
+    }
+    if (op != SSL_SECOP_SIGALG_CHECK || SSL_get_ex_data(s, verified_index) == &verified_marker)
         return 1;
     leaf = SSL_get0_peer_certificate(s);
     sctx = X509_STORE_CTX_new();

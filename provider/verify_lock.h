@@ -28,7 +28,9 @@ int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify veri
  * of its server's signature without the lock having verified the server's
  * certificate has a cert verify callback of the program's own
  * (SSL_CTX_set_cert_verify_callback replaced the module's): the lock then
- * verifies the server's chain itself, as above. 0 refuses the handshake. */
+ * verifies the server's chain itself, as above. 0 refuses the handshake.
+ * The start of every handshake (its ClientHello) clears the mark of the
+ * last verification. */
 int tlsd_verify_lock_security(const SSL *s, int op, tlsd_client_verify verify, const void *arg);
 
 #endif

@@ -23,6 +23,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
 
 #include "test_certs.h"
 #include "test_config.h"
@@ -393,6 +394,120 @@ static void test_programs_bad_section_fails_closed(void)
     }
 }
 
+/* --- issue 20: the lock's mark is one handshake's ------------------------- */
+
+static void own_cert_verify_max(SSL_CTX *ctx, int max)
+{
+    own_cert_verify(ctx);
+    SSL_CTX_set_max_proto_version(ctx, max);
+}
+
+/* Finding 3: one SSL reused with SSL_clear(): a refused server is refused
+ * again, and a good server opens the way to no other. */
+static void test_force_mark_does_not_survive_ssl_clear(void)
+{
+    const int versions[] = {TLS1_2_VERSION, TLS1_3_VERSION};
+    SSL_CTX *bad = tlsd_test_server_ctx(CERT("selfsigned.pem"));
+    SSL_CTX *good = tlsd_test_server_ctx(CERT("leaf-chain.pem"));
+    const char *const keys[] = {yes_keys, force_keys};
+    setup_arg arg = {&careless_clients[0], "localhost"};
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bad);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+    for (size_t k = 0; k < 2; k++) {
+        /* yes, the negative control: the program's callback decides. */
+        int bad_connects = keys[k] == yes_keys;
+
+        for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+            SSL_CTX *client;
+            SSL *ssl;
+            tlsd_test_result r;
+            int step = 0;
+
+            tlsd_test_load_module("lock", keys[k], NULL);
+            client = SSL_CTX_new(TLS_client_method());
+            CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+            own_cert_verify_max(client, versions[i]);
+            ssl = SSL_new(client);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(ssl);
+#define ATTEMPT(srv, want)                                                                    \
+    do {                                                                                      \
+        int got_;                                                                             \
+        if (step++ > 0)                                                                       \
+            CU_ASSERT(SSL_clear(ssl) == 1);                                                   \
+        got_ = tlsd_test_handshake_ssl(ssl, (srv), setup, &arg, NULL, &r);                     \
+        if (got_ != (want))                                                                   \
+            fprintf(stderr, "\n  %s, TLS %s, attempt %d: %s, expected %s\n",                   \
+                    bad_connects ? "yes" : "force", versions[i] == TLS1_3_VERSION ? "1.3" : "1.2", \
+                    step, tlsd_test_result_str(&r), (want) ? "connected" : "refused");        \
+        CU_ASSERT_EQUAL(got_, (want));                                                        \
+    } while (0)
+            ATTEMPT(bad, bad_connects);
+            ATTEMPT(bad, bad_connects);
+            ATTEMPT(good, 1);
+            ATTEMPT(bad, bad_connects);
+            ATTEMPT(good, 1);
+#undef ATTEMPT
+            SSL_free(ssl);
+            SSL_CTX_free(client);
+            CONF_modules_unload(0);
+        }
+    }
+    SSL_CTX_free(bad);
+    SSL_CTX_free(good);
+}
+
+/* Finding 3, renegotiation: after a good first handshake the server
+ * asks for a TLS 1.2 renegotiation and presents a self-signed
+ * certificate in it. */
+static void test_force_mark_does_not_survive_renegotiation(void)
+{
+    SSL_CTX *good = tlsd_test_server_ctx(CERT("leaf-chain.pem"));
+    setup_arg arg = {&careless_clients[0], "localhost"};
+    const char *const keys[] = {yes_keys, force_keys};
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(good);
+    for (size_t k = 0; k < 2; k++) {
+        for (int swap = 0; swap <= 1; swap++) {
+            SSL_CTX *client;
+            SSL *ssl, *server = NULL;
+            tlsd_test_result r;
+            int want = !swap || keys[k] == yes_keys;
+
+            tlsd_test_load_module("lock", keys[k], NULL);
+            client = SSL_CTX_new(TLS_client_method());
+            CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+            own_cert_verify_max(client, TLS1_2_VERSION);
+            ssl = SSL_new(client);
+            CU_ASSERT_PTR_NOT_NULL_FATAL(ssl);
+            CU_ASSERT_FATAL(tlsd_test_handshake_ssl(ssl, good, setup, &arg, &server, &r));
+            /* A full handshake, not a resumption: a certificate is sent. */
+            SSL_set_options(server, SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+            if (swap) {
+                CU_ASSERT(SSL_use_certificate_file(server, CERT("selfsigned.pem"), SSL_FILETYPE_PEM) == 1);
+                CU_ASSERT(SSL_use_PrivateKey_file(server, CERT("leaf-key.pem"), SSL_FILETYPE_PEM) == 1);
+            }
+            if (tlsd_test_renegotiate(ssl, server, &r) != want)
+                fprintf(stderr, "\n  renegotiation %s, %s: %s, expected %s\n",
+                        swap ? "to a self-signed certificate" : "to the same certificate",
+                        keys[k] == yes_keys ? "yes" : "force", tlsd_test_result_str(&r),
+                        want ? "connected" : "refused");
+            CU_ASSERT_EQUAL(r.ok, want);
+            /* What yes accepted was the new certificate. */
+            if (r.ok && swap) {
+                X509 *peer = SSL_get0_peer_certificate(ssl);
+
+                CU_ASSERT(peer != NULL && X509_check_issued(peer, peer) == X509_V_OK);
+            }
+            SSL_free(server);
+            SSL_free(ssl);
+            SSL_CTX_free(client);
+            CONF_modules_unload(0);
+        }
+    }
+    SSL_CTX_free(good);
+}
+
 static int suite_init(void)
 {
     if (tlsd_test_certs_dir() == NULL)
@@ -411,6 +526,8 @@ int main(void)
         {"force: a stricter program callback still refuses", test_force_keeps_a_stricter_program_callback},
         {"force: servers untouched", test_force_leaves_servers_alone},
         {"force: openssl s_client with no -verify", test_s_client_default_under_force},
+        {"force: the verified mark does not survive SSL_clear()", test_force_mark_does_not_survive_ssl_clear},
+        {"force: the verified mark does not survive a renegotiation", test_force_mark_does_not_survive_renegotiation},
         {"Programs: the real executable decides", test_programs_exempts_one_program_by_its_real_executable},
         {"Programs: a bad program section fails closed", test_programs_bad_section_fails_closed},
         CU_TEST_INFO_NULL,
