@@ -143,7 +143,7 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
         return 0;
     }
     if (g != NULL && g->verify_peer == TLSD_VERIFY_PEER_FORCE
-        && !tlsd_verify_lock_security(s, op, verify_client, g))
+        && !tlsd_verify_lock_security(s, op, other, verify_client, g))
         return 0;
     if (g != NULL && g->enforce) {
         if (op == SSL_SECOP_VERSION && tlsd_version_below_floor(nid, g->min_version)) {

@@ -508,6 +508,152 @@ static void test_force_mark_does_not_survive_renegotiation(void)
     SSL_CTX_free(good);
 }
 
+/* --- issue 20: the lock on every version ---------------------------------- */
+
+/* Legacy code's cipher list: every suite, security level 0. */
+static void legacy_suites(SSL_CTX *ctx) { SSL_CTX_set_cipher_list(ctx, "ALL:@SECLEVEL=0"); }
+
+/* Finding 2's program: its own accept-all cert verify callback, every
+ * suite, and the oldest version it can have. */
+static void own_cert_verify_any_version(SSL_CTX *ctx, int min)
+{
+    legacy_suites(ctx);
+    SSL_CTX_set_cert_verify_callback(ctx, cert_verify_accepts_all, NULL);
+    SSL_CTX_set_min_proto_version(ctx, min);
+}
+static void own_cert_verify_tls(SSL_CTX *ctx) { own_cert_verify_any_version(ctx, TLS1_VERSION); }
+static void own_cert_verify_dtls(SSL_CTX *ctx) { own_cert_verify_any_version(ctx, DTLS1_VERSION); }
+
+/* The same without the callback: the module verifies. */
+static void legacy_any_tls(SSL_CTX *ctx)
+{
+    legacy_suites(ctx);
+    SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+}
+static void legacy_any_dtls(SSL_CTX *ctx)
+{
+    legacy_suites(ctx);
+    SSL_CTX_set_min_proto_version(ctx, DTLS1_VERSION);
+}
+
+static const client_kind legacy_tls = {"ALL:@SECLEVEL=0, TLSv1 and up", TLS_client_method,
+                                       legacy_any_tls, 0};
+static const client_kind legacy_dtls = {"ALL:@SECLEVEL=0, DTLSv1 and up", DTLS_client_method,
+                                        legacy_any_dtls, 0};
+static const client_kind own_tls = {"own cert verify callback, TLSv1 and up", TLS_client_method,
+                                    own_cert_verify_tls, 0};
+static const client_kind own_dtls = {"own cert verify callback, DTLSv1 and up", DTLS_client_method,
+                                     own_cert_verify_dtls, 0};
+
+typedef struct {
+    const char *name;
+    int version;
+    const client_kind *client;
+    const char *suites; /* the server's */
+} version_case;
+
+/* The server decides the version and the suite. */
+static SSL_CTX *server_at(const version_case *v, const char *chain)
+{
+    SSL_CTX *ctx = tlsd_test_server_ctx_of(v->client == &own_dtls ? DTLS_server_method()
+                                                                  : TLS_server_method(),
+                                           chain);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    CU_ASSERT(SSL_CTX_set_cipher_list(ctx, v->suites) == 1);
+    CU_ASSERT(SSL_CTX_set_min_proto_version(ctx, v->version) == 1);
+    CU_ASSERT(SSL_CTX_set_max_proto_version(ctx, v->version) == 1);
+    SSL_CTX_set_dh_auto(ctx, 1);
+    return ctx;
+}
+
+static int version_case_connects(const char *keys, const version_case *v, const char *chain,
+                                 const client_kind *kind, tlsd_test_result *r)
+{
+    SSL_CTX *srv = server_at(v, chain);
+    int ok = connects_to(keys, kind, srv, "localhost", r);
+
+    SSL_CTX_free(srv);
+    return ok;
+}
+
+#define EXPECT_AT(keys, v, chain, kind, want)                                                 \
+    do {                                                                                     \
+        tlsd_test_result r_;                                                                 \
+        int got_ = version_case_connects((keys), (v), (chain), (kind), &r_);                 \
+        if (got_ != (want))                                                                  \
+            fprintf(stderr, "\n  line %d [%s, %s] %s to %s: %s, expected %s\n", __LINE__,     \
+                    (v)->name, (kind)->name, strstr((keys), "force") ? "force" : "yes", (chain), \
+                    tlsd_test_result_str(&r_), (want) ? "connected" : "refused");           \
+        CU_ASSERT_EQUAL(got_, (want));                                                       \
+    } while (0)
+
+static const version_case version_cases[] = {
+    {"TLS 1.0, ECDHE", TLS1_VERSION, &own_tls, "ALL:@SECLEVEL=0"},
+    {"TLS 1.0, DHE", TLS1_VERSION, &own_tls, "kDHE+aRSA:@SECLEVEL=0"},
+    {"TLS 1.1, ECDHE", TLS1_1_VERSION, &own_tls, "ALL:@SECLEVEL=0"},
+    {"TLS 1.2, ECDHE", TLS1_2_VERSION, &own_tls, "ALL:@SECLEVEL=0"},
+    {"TLS 1.2, DHE", TLS1_2_VERSION, &own_tls, "kDHE+aRSA:@SECLEVEL=0"},
+    {"TLS 1.3", TLS1_3_VERSION, &own_tls, "ALL:@SECLEVEL=0"},
+    {"DTLS 1.0, ECDHE", DTLS1_VERSION, &own_dtls, "ALL:@SECLEVEL=0"},
+    {"DTLS 1.2, ECDHE", DTLS1_2_VERSION, &own_dtls, "ALL:@SECLEVEL=0"},
+};
+
+/* Finding 2: a program with its own accept-all cert verify callback is
+ * held by the lock on every version it may negotiate; with yes its
+ * callback decides (the negative control). */
+static void test_force_holds_on_every_version(void)
+{
+    for (size_t i = 0; i < sizeof(version_cases) / sizeof(version_cases[0]); i++) {
+        const version_case *v = &version_cases[i];
+        tlsd_test_result r;
+
+        if (!version_case_connects(NULL, v, CERT("selfsigned.pem"), v->client, &r)) {
+            fprintf(stderr, "\n  SKIP %s: no handshake without the module (%s)\n", v->name,
+                    tlsd_test_result_str(&r));
+            continue;
+        }
+        EXPECT_AT(yes_keys, v, CERT("selfsigned.pem"), v->client, 1);
+        EXPECT_AT(force_keys, v, CERT("selfsigned.pem"), v->client, 0);
+        EXPECT_AT(force_keys, v, CERT("leaf-chain.pem"), v->client, 1);
+    }
+}
+
+/* RSA key exchange: libssl asks the security callback nothing after the
+ * server's certificate, so the lock could not hold for a program with its
+ * own cert verify callback; force refuses the suite, naming the policy. */
+static void test_force_refuses_rsa_key_exchange(void)
+{
+    const version_case cases[] = {
+        {"TLS 1.0, RSA key exchange", TLS1_VERSION, &own_tls, "kRSA:@SECLEVEL=0"},
+        {"TLS 1.2, RSA key exchange", TLS1_2_VERSION, &own_tls, "kRSA:@SECLEVEL=0"},
+        {"DTLS 1.2, RSA key exchange", DTLS1_2_VERSION, &own_dtls, "kRSA:@SECLEVEL=0"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const version_case *v = &cases[i];
+        tlsd_test_result r;
+
+        if (!version_case_connects(NULL, v, CERT("selfsigned.pem"), v->client, &r)) {
+            fprintf(stderr, "\n  SKIP %s: no handshake without the module (%s)\n", v->name,
+                    tlsd_test_result_str(&r));
+            continue;
+        }
+        const client_kind *legacy = v->client == &own_dtls ? &legacy_dtls : &legacy_tls;
+
+        EXPECT_AT(yes_keys, v, CERT("selfsigned.pem"), v->client, 1);
+        EXPECT_AT(yes_keys, v, CERT("leaf-chain.pem"), legacy, 1);
+        EXPECT_AT(force_keys, v, CERT("selfsigned.pem"), v->client, 0);
+        /* Refused whoever verifies: the suite is refused before the
+         * certificate arrives, when the module cannot know that yet. */
+        for (int own = 0; own <= 1; own++) {
+            CU_ASSERT_FALSE(version_case_connects(force_keys, v, CERT("leaf-chain.pem"),
+                                                  own ? v->client : legacy, &r));
+            CU_ASSERT_PTR_NOT_NULL(strstr(r.client_error, "peer verification required by tlsdefaults"));
+        }
+    }
+}
+
 static int suite_init(void)
 {
     if (tlsd_test_certs_dir() == NULL)
@@ -528,6 +674,8 @@ int main(void)
         {"force: openssl s_client with no -verify", test_s_client_default_under_force},
         {"force: the verified mark does not survive SSL_clear()", test_force_mark_does_not_survive_ssl_clear},
         {"force: the verified mark does not survive a renegotiation", test_force_mark_does_not_survive_renegotiation},
+        {"force: own cert verify callback, every version", test_force_holds_on_every_version},
+        {"force: RSA key exchange refused", test_force_refuses_rsa_key_exchange},
         {"Programs: the real executable decides", test_programs_exempts_one_program_by_its_real_executable},
         {"Programs: a bad program section fails closed", test_programs_bad_section_fails_closed},
         CU_TEST_INFO_NULL,
