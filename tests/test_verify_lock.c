@@ -27,6 +27,7 @@
 
 #include "test_certs.h"
 #include "test_config.h"
+#include "test_files.h"
 #include "test_handshake.h"
 #include "test_main.h"
 #include "test_process.h"
@@ -654,6 +655,219 @@ static void test_force_refuses_rsa_key_exchange(void)
     }
 }
 
+/* --- issue 20: servers that no certificate authenticates ---------------- */
+
+#define NOT_AUTHENTICATED "server not authenticated by a certificate"
+
+static char no_keys[1024];
+
+static void legacy_none(SSL_CTX *ctx)
+{
+    legacy_suites(ctx);
+    ctx_none(ctx);
+}
+static void legacy_own_cert_verify(SSL_CTX *ctx)
+{
+    legacy_suites(ctx);
+    own_cert_verify(ctx);
+}
+
+static const client_kind legacy_careless = {"ALL:@SECLEVEL=0, no verify mode of its own",
+                                            TLS_client_method, legacy_suites, 0};
+static const client_kind legacy_generic = {"ALL:@SECLEVEL=0, TLS_method", TLS_method,
+                                           legacy_suites, 0};
+static const client_kind legacy_chose_none = {"ALL:@SECLEVEL=0, SSL_VERIFY_NONE",
+                                              TLS_client_method, legacy_none, 0};
+static const client_kind legacy_own = {"ALL:@SECLEVEL=0, own cert verify callback",
+                                       TLS_client_method, legacy_own_cert_verify, 0};
+
+/* A server with no certificate: anonymous suites (ADH, AECDH) only, which
+ * exist up to TLS 1.2. */
+static SSL_CTX *anonymous_server(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    CU_ASSERT_FATAL(SSL_CTX_set_cipher_list(ctx, "aNULL:@SECLEVEL=0") == 1);
+    CU_ASSERT_FATAL(SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) == 1);
+    SSL_CTX_set_dh_auto(ctx, 1);
+    return ctx;
+}
+
+/* want: 1 connected; 0 refused, with the policy's reason first. */
+static void expect_anonymous(const char *keys, const client_kind *kind, SSL_CTX *srv, int want,
+                             int line)
+{
+    tlsd_test_result r;
+    int got = connects_to(keys, kind, srv, "localhost", &r);
+
+    if (got != want || (!want && strstr(r.client_error, NOT_AUTHENTICATED) == NULL))
+        fprintf(stderr, "\n  line %d [%s] %s: %s, expected %s\n", line, kind->name,
+                keys == NULL ? "no module" : keys, tlsd_test_result_str(&r),
+                want ? "connected" : "refused by the policy");
+    CU_ASSERT_EQUAL(got, want);
+    if (!want)
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.client_error, NOT_AUTHENTICATED));
+    if (want && keys != NULL)
+        CU_ASSERT_PTR_NOT_NULL(strstr(r.cipher, "ADH-"));
+}
+#define ANONYMOUS(keys, kind, srv, want) expect_anonymous((keys), (kind), (srv), (want), __LINE__)
+
+/* Finding 1 in process: wherever the policy makes the client verify, a
+ * server that sends no certificate is refused. */
+static void test_anonymous_server_refused_where_verification_is_required(void)
+{
+    SSL_CTX *anon = anonymous_server();
+
+    /* The attack works without the module, and where the policy does not
+     * make the client verify (the negative controls). */
+    ANONYMOUS(NULL, &legacy_careless, anon, 1);
+    ANONYMOUS(no_keys, &legacy_careless, anon, 1);
+    ANONYMOUS(yes_keys, &legacy_chose_none, anon, 1);
+    /* yes: a client that left verification to the policy. */
+    ANONYMOUS(yes_keys, &legacy_careless, anon, 0);
+    ANONYMOUS(yes_keys, &legacy_generic, anon, 0);
+    /* force: every client. */
+    ANONYMOUS(force_keys, &legacy_careless, anon, 0);
+    ANONYMOUS(force_keys, &legacy_chose_none, anon, 0);
+    ANONYMOUS(force_keys, &legacy_own, anon, 0);
+    /* The same clients still reach a server with a good certificate. */
+    EXPECT(yes_keys, &legacy_careless, CERT("leaf-chain.pem"), "localhost", 1);
+    EXPECT(force_keys, &legacy_chose_none, CERT("leaf-chain.pem"), "localhost", 1);
+    SSL_CTX_free(anon);
+}
+
+/* Finding 1 as reported: openssl s_client with every suite and
+ * -verify_return_error against s_server -nocert. */
+static void test_anonymous_server_s_client(void)
+{
+    const char *server_args[] = {"-nocert", "-cipher", "ALL:@SECLEVEL=0", NULL};
+    const char *client_args[] = {"-cipher", "ALL:@SECLEVEL=0", "-verify_return_error", NULL};
+    char *force_cnf, *yes_cnf, *no_cnf;
+    tlsd_test_server anon;
+
+    force_cnf = strdup(tlsd_test_write_cnf("anon-force", NULL, NULL, force_keys, NULL));
+    yes_cnf = strdup(tlsd_test_write_cnf("anon-yes", NULL, NULL, yes_keys, NULL));
+    no_cnf = strdup(tlsd_test_write_cnf("anon-no", NULL, NULL, no_keys, NULL));
+    if (!tlsd_test_s_server_start(&anon, server_args, without_module)) {
+        fprintf(stderr, "\n  s_server did not start:\n%s\n", anon.log);
+        CU_FAIL("s_server");
+    } else {
+        CONNECTS(s_client_with(OPENSSL_PROGRAM, anon.port, NULL, client_args), "no module");
+        CU_ASSERT(strstr(output, "ADH-") != NULL || strstr(output, "AECDH-") != NULL);
+        CONNECTS(s_client_with(OPENSSL_PROGRAM, anon.port, no_cnf, client_args), "VerifyPeer = no");
+        /* s_client chose SSL_VERIFY_NONE: yes keeps that choice. */
+        CONNECTS(s_client_with(OPENSSL_PROGRAM, anon.port, yes_cnf, client_args), "VerifyPeer = yes");
+        REFUSED(s_client_with(OPENSSL_PROGRAM, anon.port, force_cnf, client_args), "VerifyPeer = force");
+        CU_ASSERT_PTR_NOT_NULL(strstr(output, NOT_AUTHENTICATED));
+        CU_ASSERT_PTR_NOT_NULL(strstr(output, "VerifyPeer=force: server sent no certificate"));
+        tlsd_test_s_server_stop(&anon);
+    }
+    free(force_cnf);
+    free(yes_cnf);
+    free(no_cnf);
+}
+
+/* Audit = VerifyPeer: the connection goes through and is one line, where
+ * the same key enforced would refuse it. */
+static void test_anonymous_server_audited(void)
+{
+    SSL_CTX *anon = anonymous_server();
+    char log[600], keys[2400], line[400];
+
+    snprintf(log, sizeof(log), "%s/lock-audit.log", tlsd_test_certs_dir());
+    snprintf(line, sizeof(line),
+             "tlsdefaults[%ld]: audit program=test_verify_lock pid=%ld role=client peer=localhost "
+             "reasons=VerifyPeer:no-certificate",
+             (long)getpid(), (long)getpid());
+    snprintf(keys, sizeof(keys), "%s\nAudit = VerifyPeer\nAuditLog = %s", yes_keys, log);
+    unlink(log);
+    ANONYMOUS(keys, &legacy_careless, anon, 1);
+    CU_ASSERT_EQUAL(tlsd_test_count_lines(log, line), 1);
+    CU_ASSERT_EQUAL(tlsd_test_count_lines(log, "tlsdefaults["), 1);
+    /* yes does not refuse a program that chose SSL_VERIFY_NONE: no line. */
+    unlink(log);
+    ANONYMOUS(keys, &legacy_chose_none, anon, 1);
+    CU_ASSERT(tlsd_test_count_lines(log, "tlsdefaults[") <= 0);
+    /* force does. */
+    snprintf(keys, sizeof(keys), "%s\nAudit = VerifyPeer\nAuditLog = %s", force_keys, log);
+    unlink(log);
+    ANONYMOUS(keys, &legacy_chose_none, anon, 1);
+    CU_ASSERT_EQUAL(tlsd_test_count_lines(log, line), 1);
+    CU_ASSERT_EQUAL(tlsd_test_count_lines(log, "tlsdefaults["), 1);
+    unlink(log);
+    SSL_CTX_free(anon);
+}
+
+/* PSK: a suite that sends no certificate, which libssl offers only to a
+ * program that set up a PSK of its own: the program's own
+ * authentication, which the policy leaves alone. */
+static const unsigned char test_psk[16] = "tlsdefaults-psk";
+
+static unsigned int psk_server_cb(SSL *ssl, const char *identity, unsigned char *psk,
+                                  unsigned int max)
+{
+    (void)ssl;
+    if (identity == NULL || strcmp(identity, "tlsd") != 0 || max < sizeof(test_psk))
+        return 0;
+    memcpy(psk, test_psk, sizeof(test_psk));
+    return sizeof(test_psk);
+}
+
+static unsigned int psk_client_cb(SSL *ssl, const char *hint, char *identity,
+                                  unsigned int max_identity, unsigned char *psk, unsigned int max)
+{
+    (void)ssl, (void)hint;
+    if (max_identity < 5 || max < sizeof(test_psk))
+        return 0;
+    memcpy(identity, "tlsd", 5);
+    memcpy(psk, test_psk, sizeof(test_psk));
+    return sizeof(test_psk);
+}
+
+static void legacy_own_psk(SSL_CTX *ctx)
+{
+    legacy_suites(ctx);
+    SSL_CTX_set_psk_client_callback(ctx, psk_client_cb);
+}
+
+static const client_kind legacy_psk = {"ALL:@SECLEVEL=0, its own PSK", TLS_client_method,
+                                       legacy_own_psk, 0};
+
+static SSL_CTX *psk_only_server(int version)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    SSL_CTX_set_psk_server_callback(ctx, psk_server_cb);
+    CU_ASSERT(SSL_CTX_set_cipher_list(ctx, "PSK:@SECLEVEL=0") == 1);
+    CU_ASSERT(SSL_CTX_set_min_proto_version(ctx, version) == 1);
+    CU_ASSERT(SSL_CTX_set_max_proto_version(ctx, version) == 1);
+    return ctx;
+}
+
+static void test_psk_only_server(void)
+{
+    const int versions[] = {TLS1_2_VERSION, TLS1_3_VERSION};
+    tlsd_test_result r;
+
+    for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+        SSL_CTX *psk = psk_only_server(versions[i]);
+
+        /* A careless client has no PSK to offer: nothing to reach, with or
+         * without the module. */
+        CU_ASSERT_FALSE(connects_to(NULL, &legacy_careless, psk, "localhost", &r));
+        CU_ASSERT_FALSE(connects_to(yes_keys, &legacy_careless, psk, "localhost", &r));
+        CU_ASSERT_FALSE(connects_to(force_keys, &legacy_careless, psk, "localhost", &r));
+        /* A program with its own PSK connects, under force too. */
+        CU_ASSERT(connects_to(NULL, &legacy_psk, psk, "localhost", &r));
+        if (!connects_to(force_keys, &legacy_psk, psk, "localhost", &r))
+            fprintf(stderr, "\n  own PSK under force: %s\n", tlsd_test_result_str(&r));
+        CU_ASSERT(r.ok);
+        SSL_CTX_free(psk);
+    }
+}
+
 static int suite_init(void)
 {
     if (tlsd_test_certs_dir() == NULL)
@@ -661,6 +875,7 @@ static int suite_init(void)
     /* The root as the store of clients with no anchors of their own. */
     snprintf(force_keys, sizeof(force_keys), "VerifyPeer = force\nTrustStore = %s", CERT("root.pem"));
     snprintf(yes_keys, sizeof(yes_keys), "VerifyPeer = yes\nTrustStore = %s", CERT("root.pem"));
+    snprintf(no_keys, sizeof(no_keys), "VerifyPeer = no\nTrustStore = %s", CERT("root.pem"));
     return 0;
 }
 
@@ -676,6 +891,10 @@ int main(void)
         {"force: the verified mark does not survive a renegotiation", test_force_mark_does_not_survive_renegotiation},
         {"force: own cert verify callback, every version", test_force_holds_on_every_version},
         {"force: RSA key exchange refused", test_force_refuses_rsa_key_exchange},
+        {"anonymous suites: refused where the policy makes clients verify", test_anonymous_server_refused_where_verification_is_required},
+        {"anonymous suites: s_client -cipher ALL:@SECLEVEL=0 and s_server -nocert", test_anonymous_server_s_client},
+        {"anonymous suites: audited as VerifyPeer:no-certificate", test_anonymous_server_audited},
+        {"PSK: only a program's own PSK reaches a PSK-only server", test_psk_only_server},
         {"Programs: the real executable decides", test_programs_exempts_one_program_by_its_real_executable},
         {"Programs: a bad program section fails closed", test_programs_bad_section_fails_closed},
         CU_TEST_INFO_NULL,

@@ -106,6 +106,7 @@ TLSD_API int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path);
 #define TLSD_R_VERIFY_REQUIRED 130
 #define TLSD_R_VERSION_BELOW_FLOOR 131
 #define TLSD_R_CANNOT_OPEN_AUDIT_LOG 132
+#define TLSD_R_PEER_NOT_AUTHENTICATED 133
 
 #ifdef __cplusplus
 }
