@@ -21,6 +21,7 @@
 #include <CUnit/CUnit.h>
 #include <openssl/conf.h>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -868,6 +869,77 @@ static void test_psk_only_server(void)
     }
 }
 
+#ifdef TLSEXT_cert_type_rpk
+/* Raw public keys (RFC 7250, 3.2+): only a program that asks gets one. The
+ * module's verification checks it as OpenSSL does, against the keys the
+ * program expects; the lock, when the program's own cert verify callback
+ * replaced the module's, has no chain to verify and refuses. */
+static EVP_PKEY *server_key;
+
+static int rpk_setup(SSL *ssl, void *arg)
+{
+    static const unsigned char rpk_only[] = {TLSEXT_cert_type_rpk};
+    const int *expect_key = arg;
+
+    return SSL_set_tlsext_host_name(ssl, "localhost") == 1
+           && SSL_set1_server_cert_type(ssl, rpk_only, sizeof(rpk_only)) == 1
+           && (!*expect_key
+               || (SSL_dane_enable(ssl, NULL) > 0 && SSL_add_expected_rpk(ssl, server_key) == 1));
+}
+
+static int rpk_connects(const char *keys, void (*choose)(SSL_CTX *), int expect_key, SSL_CTX *srv)
+{
+    SSL_CTX *client;
+    tlsd_test_result r;
+    int ok;
+
+    if (keys != NULL)
+        tlsd_test_load_module("lock", keys, NULL);
+    client = SSL_CTX_new(TLS_client_method());
+    CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+    if (choose != NULL)
+        choose(client);
+    /* Expected keys are DANE records. */
+    CU_ASSERT(!expect_key || SSL_CTX_dane_enable(client) > 0);
+    ok = tlsd_test_handshake_with(client, srv, rpk_setup, &expect_key, &r);
+    if (keys != NULL)
+        CONF_modules_unload(0);
+    SSL_CTX_free(client);
+    if (getenv("TLSD_TEST_VERBOSE") != NULL)
+        fprintf(stderr, "\n  raw public key, expected %d, %s: %s", expect_key,
+                keys ? keys : "no module", tlsd_test_result_str(&r));
+    return ok;
+}
+
+static void test_raw_public_keys(void)
+{
+    static const unsigned char rpk_or_x509[] = {TLSEXT_cert_type_rpk, TLSEXT_cert_type_x509};
+    SSL_CTX *srv = tlsd_test_server_ctx(CERT("leaf-chain.pem"));
+    FILE *f = fopen(CERT("leaf-key.pem"), "r");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(srv);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    server_key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(server_key);
+    CU_ASSERT_FATAL(SSL_CTX_set1_server_cert_type(srv, rpk_or_x509, sizeof(rpk_or_x509)) == 1);
+    /* Without the module the key is not checked (SSL_VERIFY_NONE). */
+    CU_ASSERT(rpk_connects(NULL, NULL, 0, srv));
+    /* A client that leaves verification to the policy: the key it expects decides. */
+    CU_ASSERT_FALSE(rpk_connects(yes_keys, NULL, 0, srv));
+    CU_ASSERT(rpk_connects(yes_keys, NULL, 1, srv));
+    /* The lock: the same, for a client that chose SSL_VERIFY_NONE... */
+    CU_ASSERT_FALSE(rpk_connects(force_keys, ctx_none, 0, srv));
+    CU_ASSERT(rpk_connects(force_keys, ctx_none, 1, srv));
+    /* ...and a refusal for one with its own cert verify callback (under yes
+     * that callback decides). */
+    CU_ASSERT_FALSE(rpk_connects(force_keys, own_cert_verify, 1, srv));
+    CU_ASSERT(rpk_connects(yes_keys, own_cert_verify, 1, srv));
+    EVP_PKEY_free(server_key);
+    SSL_CTX_free(srv);
+}
+#endif
+
 static int suite_init(void)
 {
     if (tlsd_test_certs_dir() == NULL)
@@ -895,6 +967,9 @@ int main(void)
         {"anonymous suites: s_client -cipher ALL:@SECLEVEL=0 and s_server -nocert", test_anonymous_server_s_client},
         {"anonymous suites: audited as VerifyPeer:no-certificate", test_anonymous_server_audited},
         {"PSK: only a program's own PSK reaches a PSK-only server", test_psk_only_server},
+#ifdef TLSEXT_cert_type_rpk
+        {"raw public keys: the keys the program expects; refused by the lock for an own callback", test_raw_public_keys},
+#endif
         {"Programs: the real executable decides", test_programs_exempts_one_program_by_its_real_executable},
         {"Programs: a bad program section fails closed", test_programs_bad_section_fails_closed},
         CU_TEST_INFO_NULL,
