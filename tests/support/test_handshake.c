@@ -24,13 +24,9 @@ static void take_error(char *buf, size_t cap)
     ERR_clear_error();
 }
 
-/* One step of one side: 1 done, 0 wants more, -1 failed. */
-static int step(SSL *ssl, int is_client, char *err, size_t cap)
+/* After a call that did not complete: 0 wants more, -1 failed. */
+static int retry_or_fail(SSL *ssl, int rc, char *err, size_t cap)
 {
-    int rc = is_client ? SSL_connect(ssl) : SSL_accept(ssl);
-
-    if (rc == 1)
-        return 1;
     switch (SSL_get_error(ssl, rc)) {
     case SSL_ERROR_WANT_READ:
     case SSL_ERROR_WANT_WRITE:
@@ -39,6 +35,14 @@ static int step(SSL *ssl, int is_client, char *err, size_t cap)
         take_error(err, cap);
         return -1;
     }
+}
+
+/* One step of one side: 1 done, 0 wants more, -1 failed. */
+static int step(SSL *ssl, int is_client, char *err, size_t cap)
+{
+    int rc = is_client ? SSL_connect(ssl) : SSL_accept(ssl);
+
+    return rc == 1 ? 1 : retry_or_fail(ssl, rc, err, cap);
 }
 
 static int set_check_host(SSL *ssl, const char *host)
@@ -200,14 +204,7 @@ static int read_step(SSL *ssl, char *err, size_t cap)
 
     if (rc > 0)
         return -1; /* no data is sent */
-    switch (SSL_get_error(ssl, rc)) {
-    case SSL_ERROR_WANT_READ:
-    case SSL_ERROR_WANT_WRITE:
-        return 0;
-    default:
-        take_error(err, cap);
-        return -1;
-    }
+    return retry_or_fail(ssl, rc, err, cap);
 }
 
 int tlsd_test_renegotiate(SSL *client, SSL *server, tlsd_test_result *out)
