@@ -42,6 +42,7 @@ enum {
     R_VERSION = 1 << 5,        /* negotiated below the floor */
     R_CIPHER = 1 << 6,         /* a suite the policy does not allow */
     R_LEVEL = 1 << 7,          /* the chain fails at Enforce's security level */
+    R_NO_CERT = 1 << 8,        /* the server sent no certificate (aNULL) */
 };
 
 /* The record of one connection, in the SSL's ex_data; written at the end
@@ -285,6 +286,7 @@ static void conn_write(conn *c)
     }
     REASON(R_UNVERIFIED, "unverified", "VerifyPeer")
     REASON(R_VERIFY_OFF, "verification-off", "VerifyPeer")
+    REASON(R_NO_CERT, "no-certificate", "VerifyPeer")
     REASON(R_HOSTNAME, "mismatch", "HostnameCheck")
     REASON(R_NO_SNI, "no-server-name", "HostnameCheck")
     REASON(R_VERIFY_FLAGS, "failed", "VerifyFlags")
@@ -306,7 +308,7 @@ static void conn_write(conn *c)
     if (c->reasons & R_VERSION)
         append(line, sizeof(line), " version=%s floor=%s", tlsd_version_name(c->version),
                tlsd_version_name(c->floor));
-    if (c->reasons & R_CIPHER)
+    if ((c->reasons & R_CIPHER) || ((c->reasons & R_NO_CERT) && c->cipher[0] != '\0'))
         append(line, sizeof(line), " cipher=%s%s", c->cipher, "");
     tlsd_debug("%s", line);
     tlsd_audit_log_write(c->log, line);
@@ -457,4 +459,19 @@ int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl)
      * programs whose own info callback replaced the audit's. */
     check_negotiated(a, ssl, c);
     return program_ok;
+}
+
+/* As the enforced key would: force refuses every client, yes those that
+ * left verification to the policy. */
+void tlsd_audit_no_certificate(const tlsd_audit *a, const SSL *ssl)
+{
+    int unchosen = SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE
+                   && SSL_get_verify_callback(ssl) == unchosen_verify;
+    conn *c;
+
+    if (!(a->keys & TLSD_AUDIT_VERIFY_PEER) || !a->verify_peer
+        || (a->verify_peer != TLSD_VERIFY_PEER_FORCE && !unchosen))
+        return;
+    if ((c = conn_of(a, ssl)) != NULL)
+        c->reasons |= R_NO_CERT;
 }

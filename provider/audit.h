@@ -40,4 +40,9 @@ int tlsd_audit_install(tlsd_audit *a, SSL_CTX *ctx, int peer_verifier);
  * that verification left it. */
 int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl);
 
+/* When a client connection's server chose a suite that sends no
+ * certificate (aNULL): records it where the audited VerifyPeer would
+ * refuse it (VerifyPeer:no-certificate). */
+void tlsd_audit_no_certificate(const tlsd_audit *a, const SSL *ssl);
+
 #endif

@@ -34,6 +34,8 @@ static ERR_STRING_DATA err_strings[] = {
     {ERR_PACK(0, 0, TLSD_R_VERSION_BELOW_FLOOR),
      "protocol version below tlsdefaults floor (Enforce)"},
     {ERR_PACK(0, 0, TLSD_R_CANNOT_OPEN_AUDIT_LOG), "cannot open audit log"},
+    {ERR_PACK(0, 0, TLSD_R_PEER_NOT_AUTHENTICATED),
+     "server not authenticated by a certificate, required by tlsdefaults policy (VerifyPeer)"},
     {ERR_PACK(0, 0, TLSD_R_HOSTNAME_MISMATCH),
      "certificate does not match the server name, checked by tlsdefaults policy (HostnameCheck)"},
     {ERR_PACK(0, 0, TLSD_R_BELOW_SECURITY_LEVEL),

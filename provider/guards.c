@@ -37,6 +37,7 @@ struct tlsd_guard {
 };
 
 static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg);
+static int verification_security(const SSL *s, const tlsd_guard *g, int op, const void *other);
 
 typedef int (*security_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits,
                            int nid, void *other, void *ex);
@@ -178,8 +179,7 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
             TLSD_RAISE(TLSD_R_TLS_REFUSED, "%s", g->detail);
         return 0;
     }
-    if (g != NULL && g->verify_peer == TLSD_VERIFY_PEER_FORCE
-        && !tlsd_verify_lock_security(s, op, verify_client, g))
+    if (g != NULL && !verification_security(s, g, op, other))
         return 0;
     if (g != NULL && g->enforce) {
         if (s != NULL)
@@ -389,6 +389,55 @@ static int policy_verify_cb(int ok, X509_STORE_CTX *sctx)
     tlsd_debug("VerifyPeer: certificate refused, X509 error %d (%s) at depth %d", error,
                X509_verify_cert_error_string(error), X509_STORE_CTX_get_error_depth(sctx));
     return ok;
+}
+
+/* Whether the policy makes this client connection verify its server:
+ * the lock always; yes while the verify mode is the one the module set. */
+static int verification_required(const tlsd_guard *g, const SSL *s)
+{
+    int mode = SSL_get_verify_mode(s);
+
+    if (g->verify_peer == TLSD_VERIFY_PEER_FORCE)
+        return 1;
+    return g->verify_peer
+           && (mode == UNCHOSEN_VERIFY_MODE
+               || (mode == SSL_VERIFY_PEER && SSL_get_verify_callback(s) == policy_verify_cb));
+}
+
+/* The server chose a suite that sends no certificate (aNULL: ADH, AECDH,
+ * TLS 1.2 and below): libssl then calls no cert verify callback and
+ * reports X509_V_OK, whatever the verify mode. Refused where the policy
+ * makes the client verify; reported when VerifyPeer is audited. PSK and
+ * SRP suites, which libssl offers only to a program that set up its own
+ * key or password, are that program's own authentication. */
+static int anonymous_suite_allowed(const SSL *s, const tlsd_guard *g, const SSL_CIPHER *c)
+{
+    const char *key = g->verify_peer == TLSD_VERIFY_PEER_FORCE ? "force" : "yes";
+
+    if (SSL_CIPHER_get_auth_nid(c) != NID_auth_null)
+        return 1;
+    if (!verification_required(g, s)) {
+        if (g->audit != NULL)
+            tlsd_audit_no_certificate(g->audit, s);
+        return 1;
+    }
+    TLSD_RAISE(TLSD_R_PEER_NOT_AUTHENTICATED, "VerifyPeer=%s: the server chose %s, an anonymous "
+               "suite that sends no certificate", key, SSL_CIPHER_get_name(c));
+    tlsd_debug("VerifyPeer=%s: server sent no certificate (it chose %s, an anonymous suite): "
+               "handshake refused", key, SSL_CIPHER_get_name(c));
+    return 0;
+}
+
+/* The security callback's part of VerifyPeer, for client connections:
+ * a server that no certificate authenticates, and the lock. */
+static int verification_security(const SSL *s, const tlsd_guard *g, int op, const void *other)
+{
+    if (s == NULL || SSL_is_server(s))
+        return 1;
+    if (op == SSL_SECOP_CIPHER_CHECK && other != NULL && !anonymous_suite_allowed(s, g, other))
+        return 0;
+    return g->verify_peer != TLSD_VERIFY_PEER_FORCE
+           || tlsd_verify_lock_security(s, op, other, verify_client, g);
 }
 
 struct tlsd_audit *tlsd_guard_audit_of(const SSL *ssl)

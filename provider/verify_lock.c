@@ -6,6 +6,7 @@
 #include <openssl/err.h>
 
 #include "debug.h"
+#include "errors.h"
 
 /* The program's verify callback during one locked verification. A thread
  * runs one verification at a time; a nested one (a callback verifying
@@ -13,8 +14,11 @@
 static _Thread_local X509_STORE_CTX_verify_cb program_cb;
 static _Thread_local int program_accepted_failure;
 
-/* Per connection: the lock verified its server. Never freed: it is a
- * marker, not memory. */
+/* Per connection: the lock verified this handshake's server chain. Set
+ * only once a verification passed; cleared when the client starts a
+ * handshake (tlsd_verify_lock_security), so that neither a refusal nor a
+ * good server lets a later handshake of the same SSL through (SSL_clear(),
+ * renegotiation). Never freed: it is a marker, not memory. */
 static int verified_index = -1;
 static pthread_once_t index_once = PTHREAD_ONCE_INIT;
 static char verified_marker;
@@ -44,8 +48,6 @@ int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify veri
     int mode = SSL_get_verify_mode(ssl), ok;
 
     pthread_once(&index_once, register_index);
-    if (verified_index >= 0)
-        SSL_set_ex_data(ssl, verified_index, &verified_marker);
     /* libssl reads the mode after this callback returns: with
      * SSL_VERIFY_PEER a failure ends the handshake. The program's callback
      * stays the connection's (CPython's way of setting a mode keeps it). */
@@ -55,6 +57,8 @@ int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify veri
     X509_STORE_CTX_set_verify_cb(sctx, locked_cb);
     ok = verify(sctx, ssl, arg);
     X509_STORE_CTX_set_verify_cb(sctx, cb);
+    if (ok > 0 && verified_index >= 0)
+        SSL_set_ex_data(ssl, verified_index, &verified_marker);
     if (ok <= 0 && (mode == SSL_VERIFY_NONE || program_accepted_failure))
         tlsd_debug("VerifyPeer=force: server certificate refused (%s), which the program %s",
                    X509_verify_cert_error_string(X509_STORE_CTX_get_error(sctx)),
@@ -65,28 +69,89 @@ int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify veri
     return ok;
 }
 
-int tlsd_verify_lock_security(const SSL *s, int op, tlsd_client_verify verify, const void *arg)
+/* The suites after whose server certificate libssl asks the security
+ * callback nothing (no ServerKeyExchange, no CertificateVerify): RSA (and
+ * GOST) key transport. A program with its own cert verify callback would
+ * pass the lock there unverified, and whether it has one is known only
+ * once the certificate arrived, after the suite was chosen: refused at the
+ * server's choice, for every client under the lock. */
+static int key_exchange_allowed(const SSL_CIPHER *c)
+{
+    int kx = SSL_CIPHER_get_kx_nid(c);
+
+    if (kx != NID_kx_rsa && kx != NID_kx_gost && kx != NID_kx_gost18)
+        return 1;
+    TLSD_RAISE(TLSD_R_VERIFY_REQUIRED,
+               "VerifyPeer=force: the server chose %s, whose key exchange (RSA key transport) "
+               "the lock cannot follow to the end of the handshake",
+               SSL_CIPHER_get_name(c));
+    tlsd_debug("VerifyPeer=force: handshake refused: the server chose %s (RSA key transport, "
+               "no forward secrecy), where the lock cannot check the server certificate of a "
+               "program that replaced the module's certificate verification",
+               SSL_CIPHER_get_name(c));
+    return 0;
+}
+
+/* No certificate where the lock checks one: a suite without any (aNULL,
+ * refused in guards.c; PSK and SRP, the program's own authentication) is
+ * left alone; anything else (a raw public key, RFC 7250) has no chain for
+ * the lock to verify. */
+static int without_certificate(const SSL *s)
+{
+    const SSL_CIPHER *c = SSL_get_pending_cipher(s);
+    int auth = c != NULL ? SSL_CIPHER_get_auth_nid(c) : NID_undef;
+
+    if (auth == NID_auth_null || auth == NID_auth_psk || auth == NID_auth_srp)
+        return 1;
+    TLSD_RAISE(TLSD_R_VERIFY_REQUIRED, "VerifyPeer=force: the program replaced the module's "
+               "certificate verification, and the server sent no certificate chain to verify");
+    tlsd_debug("VerifyPeer=force: handshake refused: the program replaced the module's "
+               "certificate verification, and the server sent no certificate chain");
+    return 0;
+}
+
+int tlsd_verify_lock_security(const SSL *s, int op, const void *other, tlsd_client_verify verify,
+                              const void *arg)
 {
     SSL *ssl = (SSL *)s; /* the callback's SSL is the connection's own */
+    OSSL_HANDSHAKE_STATE state;
     X509_STORE_CTX *sctx;
     X509 *leaf;
-    int ok = 0;
+    int ok = 0, error;
 
-    /* libssl asks about the server's signature algorithm once it checks
-     * the signature made with the certificate's key (TLS 1.3
-     * CertificateVerify, TLS 1.2 (EC)DHE ServerKeyExchange), after the
-     * certificate was verified: by the lock, unless the program replaced
-     * the module's cert verify callback with its own. Then the lock
-     * verifies here, in the same way. */
-    if (op != SSL_SECOP_SIGALG_CHECK || s == NULL || SSL_is_server(s))
+    if (s == NULL || SSL_is_server(s))
         return 1;
     pthread_once(&index_once, register_index);
-    if (verified_index < 0 || SSL_get_ex_data(s, verified_index) == &verified_marker)
+    if (verified_index < 0)
+        return 0; /* no lock without its mark */
+    state = SSL_get_state(s);
+    /* Every handshake starts with a ClientHello, whose suites, groups and
+     * signature algorithms libssl asks about: the first, a renegotiation,
+     * one after SSL_clear(), a second one after HelloRetryRequest (before
+     * any certificate). */
+    if (state == TLS_ST_CW_CLNT_HELLO) {
+        SSL_set_ex_data(ssl, verified_index, NULL);
         return 1;
-    leaf = SSL_get0_peer_certificate(s);
+    }
+    if (op == SSL_SECOP_CIPHER_CHECK && other != NULL)
+        return key_exchange_allowed(other);
+    /* After the server's certificate, libssl asks about what the server
+     * signs with the certificate's key: the ServerKeyExchange of TLS 1.2
+     * and below, DTLS too (the group of ECDHE, the size of DHE, the
+     * signature algorithm from TLS 1.2 on), or TLS 1.3's CertificateVerify
+     * (its signature algorithm). The certificate was verified by then: by
+     * the lock, unless the program replaced the module's cert verify
+     * callback with its own. Then the lock verifies here, in the same
+     * way. */
+    if (state != TLS_ST_CR_KEY_EXCH && state != TLS_ST_CR_CERT_VRFY && op != SSL_SECOP_SIGALG_CHECK)
+        return 1;
+    if (SSL_get_ex_data(s, verified_index) == &verified_marker)
+        return 1;
+    if ((leaf = SSL_get0_peer_certificate(s)) == NULL)
+        return without_certificate(s);
     sctx = X509_STORE_CTX_new();
     ERR_set_mark();
-    if (leaf != NULL && sctx != NULL
+    if (sctx != NULL
         && X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(s)), leaf,
                                SSL_get_peer_cert_chain(s))
         && X509_STORE_CTX_set_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx(), ssl)) {
@@ -96,15 +161,16 @@ int tlsd_verify_lock_security(const SSL *s, int op, tlsd_client_verify verify, c
         ok = tlsd_verify_lock_run(sctx, ssl, verify, arg) > 0;
         SSL_set_verify_result(ssl, X509_STORE_CTX_get_error(sctx));
     }
+    ERR_pop_to_mark();
     if (!ok) {
-        ERR_clear_last_mark();
+        error = sctx != NULL ? X509_STORE_CTX_get_error(sctx) : X509_V_ERR_OUT_OF_MEM;
+        TLSD_RAISE(TLSD_R_VERIFY_REQUIRED, "VerifyPeer=force: X509 error %d (%s); the program "
+                   "replaced the module's certificate verification", error,
+                   X509_verify_cert_error_string(error));
         tlsd_debug("VerifyPeer=force: handshake refused: the program replaced the module's "
                    "certificate verification (SSL_CTX_set_cert_verify_callback), and the "
                    "server certificate does not verify (%s)",
-                   sctx != NULL ? X509_verify_cert_error_string(X509_STORE_CTX_get_error(sctx))
-                                : "out of memory");
-    } else {
-        ERR_pop_to_mark();
+                   X509_verify_cert_error_string(error));
     }
     X509_STORE_CTX_free(sctx);
     return ok;

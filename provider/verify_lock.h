@@ -24,11 +24,20 @@ typedef int (*tlsd_client_verify)(X509_STORE_CTX *sctx, SSL *ssl, const void *ar
 int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify verify,
                          const void *arg);
 
-/* From the security callback. A client connection that reaches the check
- * of its server's signature without the lock having verified the server's
- * certificate has a cert verify callback of the program's own
- * (SSL_CTX_set_cert_verify_callback replaced the module's): the lock then
- * verifies the server's chain itself, as above. 0 refuses the handshake. */
-int tlsd_verify_lock_security(const SSL *s, int op, tlsd_client_verify verify, const void *arg);
+/* From the security callback, for a client connection under the lock:
+ * - the start of every handshake (its ClientHello) clears the mark of the
+ *   last verification;
+ * - the server's choice of a suite with RSA key transport is refused (op
+ *   SSL_SECOP_CIPHER_CHECK, other the suite): after its certificate
+ *   libssl asks nothing more;
+ * - a connection that reaches the checks of what the server signs with
+ *   its certificate's key (ServerKeyExchange on TLS 1.2 and below and
+ *   DTLS, CertificateVerify on TLS 1.3) without the lock having verified
+ *   the certificate has a cert verify callback of the program's own
+ *   (SSL_CTX_set_cert_verify_callback replaced the module's): the lock
+ *   then verifies the server's chain itself, as above.
+ * 0 refuses the handshake, with the reason raised. */
+int tlsd_verify_lock_security(const SSL *s, int op, const void *other, tlsd_client_verify verify,
+                              const void *arg);
 
 #endif
