@@ -606,18 +606,25 @@ static void free_pending(tlsd_policy *p)
     p->pending_tail = &p->pending;
 }
 
+static void free_side(side_check *s)
+{
+    if (s == NULL)
+        return;
+    free_checks(s->pending);
+    for (int i = 0; i < 2; i++) {
+        free(s->bounds[i].value);
+        free(s->bounds[i].origin);
+    }
+    free(s);
+}
+
 static void free_sides(tlsd_policy *p)
 {
     while (p->sides != NULL) {
         side_check *s = p->sides;
 
         p->sides = s->next;
-        free_checks(s->pending);
-        for (int i = 0; i < 2; i++) {
-            free(s->bounds[i].value);
-            free(s->bounds[i].origin);
-        }
-        free(s);
+        free_side(s);
     }
 }
 
@@ -933,13 +940,7 @@ int tlsd_policy_check_also(tlsd_policy *p, tlsd_policy *side, const char *own_or
         p->sides = s;
         s = NULL;
     }
-    if (s != NULL) {
-        for (int i = 0; i < 2; i++) {
-            free(s->bounds[i].value);
-            free(s->bounds[i].origin);
-        }
-        free(s);
-    }
+    free_side(s); /* NULL once p holds it */
     /* The sides side carried become p's. */
     while (side->sides != NULL) {
         side_check *t = side->sides;
