@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The audit log writer (provider/audit_log.c), linked in: the syslog
+/* The audit log writer (provider/engine/audit_log.c), linked in: the syslog
  * datagram's format, and the writer sending it to a datagram socket of the
  * test's own (the module itself only ever writes to /dev/log); the rate
  * limit's bucket with a clock of the test's own, in one process and in
