@@ -49,6 +49,18 @@ expect() {
     grep -qF -- "$text" "$work/$name.out" || { fail "$name: no \"$text\" in:"; cat "$work/$name.out"; }
 }
 
+# expect_row NAME CONTEXT KEY VALUE ORIGIN: the --json output NAME holds
+# that row (compared as JSON values, not as text).
+expect_row() {
+    local name=$1
+    python3 - "$work/$name.out" "$2" "$3" "$4" "$5" <<'PY' || { fail "$name: no $2 row $3 = \"$4\" ($5) in:"; cat "$work/$name.out"; }
+import json, sys
+path, context, key, value, origin = sys.argv[1:]
+with open(path) as f:
+    sys.exit(json.load(f)[context].get(key) != {"value": value, "origin": origin})
+PY
+}
+
 # cnf NAME BODY: a configuration that loads the module built here.
 cnf() {
     printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n%s\n[tlsd]\npath = %s\n%s\n' \
@@ -79,7 +91,7 @@ expect partial "Enforce              yes  (section tlsd)"
 expect partial "system_default: sd"
 run partial-json 0 --config "$work/partial.cnf" --json
 expect partial-json '"status": "ok"'
-expect partial-json '"Enforce": {"value": "yes", "origin": "section tlsd"}'
+expect_row partial-json client Enforce yes "section tlsd"
 if command -v python3 >/dev/null; then
     python3 -m json.tool "$work/partial-json.out" >/dev/null || fail "partial-json: not valid JSON"
 fi
@@ -101,7 +113,7 @@ expect programs-nginx "program: nginx"
 expect programs-nginx "VerifyMode           none  (section nginx_policy (program nginx))"
 expect programs-nginx "MinProtocol          TLSv1.2  (section nginx_policy (program nginx))"
 run programs-path 0 --config "$work/programs.cnf" --program /usr/sbin/nginx --json
-expect programs-path '"MinProtocol": {"value": "TLSv1.2", "origin": "section nginx_policy (program nginx)"}'
+expect_row programs-path client MinProtocol TLSv1.2 "section nginx_policy (program nginx)"
 run programs-other 0 --config "$work/programs.cnf" --program curl
 expect programs-other "VerifyMode           peer, forced (VerifyPeer = force)  (section tlsd)"
 run programs-bad-name 64 --program bin/nginx

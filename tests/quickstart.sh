@@ -28,7 +28,7 @@ cd "$(dirname "$0")/.."
 
 # xz-utils, perl, make (build-essential) and curl: tests/openssl/build.sh;
 # debhelper, dpkg-dev and lintian: tests/debian_package.sh.
-packages=(build-essential cmake pkg-config libssl-dev openssl libcunit1-dev ca-certificates curl python3
+packages=(build-essential cmake pkg-config libssl-dev libjansson-dev openssl libcunit1-dev ca-certificates curl python3
           nginx groff-base xz-utils perl debhelper dpkg-dev lintian)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* tlsdefaults-info's text output: the verdict first, then one row per
+ * setting of each context, with where its value comes from. */
+#include <stdio.h>
+
+#include "inspection.h"
+
+void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows)
+{
+    const row *sets[2] = {rows->client, rows->server};
+    const int counts[2] = {rows->n_client, rows->n_server};
+
+    printf("configuration: %s\n", in->config);
+    if (in->program != NULL)
+        printf("program: %s\n", in->program);
+    if (in->warning[0] != '\0')
+        printf("warning: %s\n", in->warning);
+    if (in->module_section != NULL)
+        printf("module: section %s, profile %s\n", in->module_section,
+               in->policy != NULL ? tlsd_policy_profile(in->policy) : "(invalid)");
+    else if (in->status == STATUS_NO_POLICY)
+        printf("module: unknown, the file does not load\n");
+    else
+        printf("module: not loaded by this configuration\n");
+    if (in->module_file[0] != '\0')
+        printf("module ran: yes, a new context carries its security callback (%s)\n",
+               in->module_file);
+    else if (in->module_section != NULL)
+        printf("module ran: no, new contexts do not carry its security callback\n");
+    printf("system_default: %s\n", in->system_default != NULL ? in->system_default : "none");
+    printf("status: %s\n", tlsd_verdict_status_name(in->status));
+    if (in->errors[0] != '\0')
+        printf("errors:\n%s", in->errors);
+    if (in->verdict[0] != '\0')
+        printf("%s\n", in->verdict);
+    if (in->status == STATUS_BROKEN || in->status == STATUS_NO_POLICY)
+        return;
+    for (int s = 0; s < 2; s++) {
+        printf("\n%s context (%s)\n", s == 0 ? "client" : "server",
+               s == 0 ? "TLS_client_method" : "TLS_server_method");
+        for (int i = 0; i < counts[s]; i++)
+            printf("  %-20s %s  (%s)\n", sets[s][i].name, sets[s][i].value, sets[s][i].origin);
+    }
+}
+
