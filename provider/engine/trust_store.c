@@ -241,10 +241,3 @@ void tlsd_trust_system_locations(char *buf, size_t cap)
              file != NULL ? file : X509_get_default_cert_file(),
              dir != NULL ? dir : X509_get_default_cert_dir());
 }
-
-int tlsd_use_system_trust_store(SSL_CTX *ctx)
-{
-    const tlsd_trust_source *src = tlsd_trust_source_get("system");
-
-    return src != NULL && tlsd_trust_source_attach(src, ctx, TLSD_TRUST_ALWAYS);
-}
