@@ -270,32 +270,53 @@ static row *add(row *rows, int *n, const char *name)
     return r;
 }
 
-/* A setting applied by OpenSSL's SSL_CONF (module and system_default). */
-static void conf_row(const inspection *in, row *rows, int *n, const char *name,
-                     const char *value)
+/* A setting applied by OpenSSL's SSL_CONF (module and system_default):
+ * as the context holds it, else system_default's value over the policy's.
+ * Groups: what a new client context offers, when known. */
+static void conf_row(const inspection *in, row *r, const tlsd_policy_row *k)
 {
-    row *r = add(rows, n, name);
-    const char *sd = section_value(in->cnf, in->system_default, name);
+    const char *sd = section_value(in->cnf, in->system_default, k->key);
+    const char *value = k->read_back || sd == NULL ? k->value : sd;
 
-    snprintf(r->value, sizeof(r->value), "%s", value != NULL ? value : sd != NULL ? sd : policy_value(in, name));
-    origin_of(in, name, name, r->origin, sizeof(r->origin));
+    if (strcmp(k->key, "Groups") == 0 && in->groups[0] != '\0')
+        value = in->groups;
+    snprintf(r->value, sizeof(r->value), "%s", value);
+    origin_of(in, k->key, k->key, r->origin, sizeof(r->origin));
 }
 
-/* A key of the module alone; client_only: servers are not given it. */
-static void guard_row(const inspection *in, row *rows, int *n, const char *name,
-                      int client_only, int server, const char *value)
+/* TrustStore = system names where the system store is. */
+static void trust_store_value(const char *store, char *buf, size_t cap)
 {
-    row *r = add(rows, n, name);
+    if (strcmp(store, "system") == 0) {
+        char where[1024];
+
+        tlsd_trust_system_locations(where, sizeof(where));
+        snprintf(buf, cap, "system (%s)", where);
+    } else {
+        snprintf(buf, cap, "%s", store);
+    }
+}
+
+/* A key of the module alone. TrustStore and HostnameCheck are not given
+ * to servers; an audited key applies nothing, so shows as unset. */
+static void guard_row(const inspection *in, row *r, const tlsd_policy_row *k, int server)
+{
+    int client_only = strcmp(k->key, "TrustStore") == 0 || strcmp(k->key, "HostnameCheck") == 0;
 
     if (client_only && server) {
-        snprintf(r->value, sizeof(r->value), "%s", tlsd_policy_unset_value(name));
+        snprintf(r->value, sizeof(r->value), "%s", k->unset);
         snprintf(r->origin, sizeof(r->origin), "not applied to servers");
         return;
     }
-    snprintf(r->value, sizeof(r->value), "%s",
-             in->policy != NULL && tlsd_policy_audits(in->policy, name)
-                 ? tlsd_policy_unset_value(name) : value);
-    origin_of(in, name, NULL, r->origin, sizeof(r->origin));
+    if (in->policy != NULL && tlsd_policy_audits(in->policy, k->key))
+        snprintf(r->value, sizeof(r->value), "%s", k->unset);
+    else if (strcmp(k->key, "TrustStore") == 0)
+        trust_store_value(k->value, r->value, sizeof(r->value));
+    else
+        snprintf(r->value, sizeof(r->value), "%s", k->value);
+    origin_of(in, k->key, NULL, r->origin, sizeof(r->origin));
+    if (strcmp(k->key, "AuditLog") == 0 && k->origin == NULL)
+        snprintf(r->origin, sizeof(r->origin), "not set: the default");
 }
 
 static const char *verify_mode_name(int mode)
@@ -305,62 +326,59 @@ static const char *verify_mode_name(int mode)
     return (mode & SSL_VERIFY_FAIL_IF_NO_PEER_CERT) ? "peer, fail if no peer certificate" : "peer";
 }
 
-static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *rows)
+/* VerifyPeer's effect: the context's verify mode. */
+static void verify_mode_row(const inspection *in, row *r, SSL_CTX *ctx, int server)
 {
-    X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
-    const char *store = policy_value(in, "TrustStore");
     tlsd_policy_guards enforced;
     int forced = 0;
-    char text[4096];
-    row *r;
-    int n = 0;
-
-    conf_row(in, rows, &n, "MinProtocol", tlsd_version_name((int)SSL_CTX_get_min_proto_version(ctx)));
-    conf_row(in, rows, &n, "MaxProtocol", tlsd_version_name((int)SSL_CTX_get_max_proto_version(ctx)));
-    tlsd_ctx_cipher_names(ctx, 0, text, sizeof(text));
-    conf_row(in, rows, &n, "CipherString", text);
-    rows[n - 1].name = "Ciphers";
-    tlsd_ctx_cipher_names(ctx, 1, text, sizeof(text));
-    conf_row(in, rows, &n, "Ciphersuites", text);
-    conf_row(in, rows, &n, "Groups", in->groups[0] != '\0' ? in->groups : NULL);
-    conf_row(in, rows, &n, "SignatureAlgorithms", NULL);
-    snprintf(text, sizeof(text), "0x%08llx", (unsigned long long)SSL_CTX_get_options(ctx));
-    conf_row(in, rows, &n, "Options", text);
 
     if (in->policy != NULL) {
         tlsd_policy_get_enforced_guards(in->policy, &enforced);
         forced = enforced.verify_peer == TLSD_VERIFY_PEER_FORCE;
     }
-    r = add(rows, &n, "VerifyMode");
     snprintf(r->value, sizeof(r->value), "%s%s", verify_mode_name(SSL_CTX_get_verify_mode(ctx)),
              !server && forced ? ", forced (VerifyPeer = force)" : "");
     origin_of(in, server ? NULL : "VerifyPeer", "VerifyMode", r->origin, sizeof(r->origin));
-    r = add(rows, &n, "VerifyFlags");
-    tlsd_flag_names("VerifyFlags", X509_VERIFY_PARAM_get_flags(param), r->value, sizeof(r->value));
-    origin_of(in, "VerifyFlags", NULL, r->origin, sizeof(r->origin));
-    r = add(rows, &n, "HostFlags");
-    tlsd_flag_names("HostFlags", X509_VERIFY_PARAM_get_hostflags(param), r->value, sizeof(r->value));
-    origin_of(in, "HostFlags", NULL, r->origin, sizeof(r->origin));
+}
 
-    if (strcmp(store, "system") == 0) {
-        char where[1024];
+typedef struct {
+    const inspection *in;
+    SSL_CTX *ctx;
+    int server;
+    row *rows;
+    int n;
+} row_walk;
 
-        tlsd_trust_system_locations(where, sizeof(where));
-        snprintf(text, sizeof(text), "system (%s)", where);
-    } else {
-        snprintf(text, sizeof(text), "%s", store);
+/* One row of the shared describer (tlsd_policy_describe_each), with the
+ * inspector's overlays: VerifyMode stands for VerifyPeer, before
+ * VerifyFlags; Mode is not shown. */
+static void key_row(const tlsd_policy_row *k, void *arg)
+{
+    row_walk *w = arg;
+    row *r;
+
+    if (strcmp(k->key, "VerifyPeer") == 0 || strcmp(k->key, "Mode") == 0)
+        return;
+    if (strcmp(k->key, "VerifyFlags") == 0)
+        verify_mode_row(w->in, add(w->rows, &w->n, "VerifyMode"), w->ctx, w->server);
+    r = add(w->rows, &w->n, k->label);
+    if (k->ssl_conf)
+        conf_row(w->in, r, k);
+    else if (k->unset != NULL)
+        guard_row(w->in, r, k, w->server);
+    else {
+        snprintf(r->value, sizeof(r->value), "%s", k->value);
+        origin_of(w->in, k->key, NULL, r->origin, sizeof(r->origin));
     }
-    guard_row(in, rows, &n, "TrustStore", 1, server, text);
-    guard_row(in, rows, &n, "HostnameCheck", 1, server, policy_value(in, "HostnameCheck"));
-    guard_row(in, rows, &n, "Enforce", 0, server, policy_value(in, "Enforce"));
-    guard_row(in, rows, &n, "KeyLog", 0, server, policy_value(in, "KeyLog"));
-    if (in->policy != NULL && tlsd_policy_value(in->policy, "Audit") != NULL) {
-        guard_row(in, rows, &n, "Audit", 0, server, policy_value(in, "Audit"));
-        guard_row(in, rows, &n, "AuditLog", 0, server, policy_value(in, "AuditLog"));
-        if (tlsd_policy_origin(in->policy, "AuditLog") == NULL)
-            snprintf(rows[n - 1].origin, sizeof(rows[n - 1].origin), "not set: the default");
-    }
-    r = add(rows, &n, "KeyLogWriter");
+}
+
+static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *rows)
+{
+    row_walk w = {in, ctx, server, rows, 0};
+    row *r;
+
+    tlsd_policy_describe_each(in->policy, ctx, key_row, &w);
+    r = add(rows, &w.n, "KeyLogWriter");
     if (tlsd_openssl_writes_keylog()) {
         snprintf(r->value, sizeof(r->value), "OpenSSL itself, for every context");
         snprintf(r->origin, sizeof(r->origin),
@@ -370,7 +388,7 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
                  strcmp(policy_value(in, "KeyLog"), "yes") == 0 ? "the module" : "nobody");
         snprintf(r->origin, sizeof(r->origin), "KeyLog; this libssl does not read SSLKEYLOGFILE");
     }
-    return n;
+    return w.n;
 }
 
 static void json_string(const char *s)
