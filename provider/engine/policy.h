@@ -15,7 +15,8 @@
 typedef struct tlsd_policy tlsd_policy;
 
 /* A policy holding the named profile ("python", "system", "strict").
- * NULL with an error raised when the profile is unknown. */
+ * NULL with an error raised when the profile is unknown, or when out of
+ * memory. */
 tlsd_policy *tlsd_policy_new(const char *profile);
 
 /* Sets one key as written in a configuration section. origin says where it
@@ -111,7 +112,7 @@ enum {
 
 /* What the module does to contexts beyond their settings: the keys
  * VerifyPeer, TrustStore, HostnameCheck, Enforce, KeyLog, Audit and
- * AuditLog. */
+ * AuditLog, with the floor and VerifyFlags the audit compares against. */
 typedef struct {
     int verify_peer;         /* 0, 1 or TLSD_VERIFY_PEER_FORCE */
     int hostname_check;      /* TLSD_HOSTNAME_CHECK_* */
@@ -139,7 +140,9 @@ SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method);
 void tlsd_policy_get_enforced_guards(const tlsd_policy *p, tlsd_policy_guards *out);
 
 /* The value and origin of a key as the policy holds them, or NULL when the
- * key is not set (OpenSSL's default is in effect) or unknown. */
+ * key is not set (OpenSSL's default, or tlsd_policy_unset_value(), is in
+ * effect) or unknown. The flag keys (VerifyFlags, HostFlags, Mode) keep
+ * bits, not text: their value is NULL, set or not. */
 const char *tlsd_policy_value(const tlsd_policy *p, const char *key);
 const char *tlsd_policy_origin(const tlsd_policy *p, const char *key);
 
