@@ -4,7 +4,7 @@
  * makes the key ids, the Audit bits and the table (policy_keys.c), so a
  * new key is one row here, plus a parser (policy_set.c) only when its
  * kind is new. Columns:
- *   id      TLSD_KEY_<id>, and TLSD_AUDIT_<id> for an auditable key
+ *   id      TLSD_KEY_<id>, and TLSD_AUDIT_<id> (0 when Audit may not name it)
  *   name    as written in a section (SSL_CONF's own name for its commands)
  *   kind    enum tlsd_key_kind: which parser reads it, how values combine
  *   names   its flag or choice names (KEY_FLAGS, KEY_CHOICE), or NULL
