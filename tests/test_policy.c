@@ -370,6 +370,58 @@ static void test_describe_names_values_and_origins(void)
     tlsd_policy_free(p);
 }
 
+typedef struct {
+    char labels[512];
+    int rows;
+} described;
+
+static void note_row(const tlsd_policy_row *row, void *arg)
+{
+    described *d = arg;
+
+    strncat(d->labels, row->label, sizeof(d->labels) - strlen(d->labels) - 1);
+    strncat(d->labels, " ", sizeof(d->labels) - strlen(d->labels) - 1);
+    d->rows++;
+}
+
+/* The key table is the one source: Audit = yes names every key whose bit
+ * the table gives, the describer walks it, unset values come from it. */
+static void test_key_table_is_one_source(void)
+{
+    tlsd_policy *p = tlsd_policy_new("python");
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    described d = {"", 0};
+    const char *audited[] = {"MinProtocol", "CipherString", "Ciphersuites", "VerifyFlags",
+                             "VerifyPeer", "HostnameCheck", "Enforce"};
+    unsigned all = 0;
+
+    CU_ASSERT(tlsd_policy_set(p, "Audit", "yes", "section mine") == 1);
+    for (size_t i = 0; i < sizeof(audited) / sizeof(audited[0]); i++) {
+        CU_ASSERT(tlsd_policy_audits(p, audited[i]));
+    }
+    CU_ASSERT(!tlsd_policy_audits(p, "Groups"));
+    all = TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES
+          | TLSD_AUDIT_VERIFY_FLAGS | TLSD_AUDIT_VERIFY_PEER | TLSD_AUDIT_HOSTNAME_CHECK
+          | TLSD_AUDIT_ENFORCE;
+    CU_ASSERT_EQUAL(TLSD_AUDIT_ALL, all);
+    CU_ASSERT_EQUAL(TLSD_AUDIT_GROUPS, 0);
+    CU_ASSERT(tlsd_policy_set(p, "Audit", "enforce, minprotocol", "section mine") == 1);
+    CU_ASSERT_STRING_EQUAL(tlsd_policy_value(p, "Audit"), "MinProtocol, Enforce");
+    CU_ASSERT_STRING_EQUAL(tlsd_policy_unset_value("TrustStore"), "none");
+    CU_ASSERT_STRING_EQUAL(tlsd_policy_unset_value("AuditLog"), "syslog");
+    CU_ASSERT_PTR_NULL(tlsd_policy_unset_value("Groups"));
+    finished(p);
+    tlsd_policy_describe_each(p, ctx, note_row, &d);
+    CU_ASSERT_STRING_EQUAL(d.labels, "MinProtocol MaxProtocol Ciphers Ciphersuites Groups "
+                           "SignatureAlgorithms Options VerifyFlags HostFlags Mode VerifyPeer "
+                           "TrustStore HostnameCheck Enforce KeyLog Audit AuditLog ");
+    d.labels[0] = '\0';
+    tlsd_policy_describe_each(NULL, ctx, note_row, &d);
+    CU_ASSERT_PTR_NULL(strstr(d.labels, "Audit"));
+    SSL_CTX_free(ctx);
+    tlsd_policy_free(p);
+}
+
 int main(void)
 {
     CU_TestInfo tests[] = {
@@ -386,6 +438,7 @@ int main(void)
         {"section: path as OpenSSL reads it", test_section_path_as_openssl_reads_it},
         {"error strings registered", test_error_strings_are_registered},
         {"describe names values and origins", test_describe_names_values_and_origins},
+        {"the key table is the one source", test_key_table_is_one_source},
         CU_TEST_INFO_NULL,
     };
 

@@ -306,8 +306,8 @@ static void conn_write(conn *c)
         append(line, sizeof(line), " x509_error=%s x509_text=\"%s\"", num, text);
     }
     if (c->reasons & R_VERSION)
-        append(line, sizeof(line), " version=%s floor=%s", tlsd_version_name(c->version),
-               tlsd_version_name(c->floor));
+        append(line, sizeof(line), " version=%s floor=%s", tlsd_policy_describe_version(c->version),
+               tlsd_policy_describe_version(c->floor));
     if ((c->reasons & R_CIPHER) || ((c->reasons & R_NO_CERT) && c->cipher[0] != '\0'))
         append(line, sizeof(line), " cipher=%s%s", c->cipher, "");
     tlsd_debug("%s", line);

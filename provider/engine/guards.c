@@ -125,9 +125,9 @@ static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
     if (ERR_GET_LIB(last) == tlsd_err_lib() && ERR_GET_REASON(last) == TLSD_R_VERSION_BELOW_FLOOR)
         return; /* asked again for the same connection */
     TLSD_RAISE(TLSD_R_VERSION_BELOW_FLOOR, "%s is below the floor %s held by Enforce",
-               tlsd_version_name(version), tlsd_version_name(g->min_version));
-    tlsd_debug("Enforce: %s refused, below the floor %s", tlsd_version_name(version),
-               tlsd_version_name(g->min_version));
+               tlsd_policy_describe_version(version), tlsd_policy_describe_version(g->min_version));
+    tlsd_debug("Enforce: %s refused, below the floor %s", tlsd_policy_describe_version(version),
+               tlsd_policy_describe_version(g->min_version));
 }
 
 /* The SSL ex_data index where Enforce keeps the level a program had set

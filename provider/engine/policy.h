@@ -9,12 +9,14 @@
 #include <openssl/conf.h>
 #include <openssl/ssl.h>
 
+#include "policy_keys.h"
 #include "program_match.h"
 
 typedef struct tlsd_policy tlsd_policy;
 
 /* A policy holding the named profile ("python", "system", "strict").
- * NULL with an error raised when the profile is unknown. */
+ * NULL with an error raised when the profile is unknown, or when out of
+ * memory. */
 tlsd_policy *tlsd_policy_new(const char *profile);
 
 /* Sets one key as written in a configuration section. origin says where it
@@ -23,7 +25,9 @@ tlsd_policy *tlsd_policy_new(const char *profile);
 int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
                     const char *origin);
 
-/* Checks the policy as a whole (protocol range, ciphers left). 1 or 0. */
+/* Checks the policy as a whole: its protocol range (MinProtocol not above
+ * MaxProtocol), and records the bounds for Enforce. 1, or 0 with the error
+ * raised. A deferred policy is finished by tlsd_policy_check() instead. */
 int tlsd_policy_finish(tlsd_policy *p);
 
 /* Deferred checks, for the config module's start-up cost: while on (this
@@ -53,8 +57,42 @@ int tlsd_policy_check_also(tlsd_policy *p, tlsd_policy *side, const char *own_or
  * every setting was applied. */
 int tlsd_policy_apply(const tlsd_policy *p, SSL_CTX *ctx);
 
-/* Writes the effective policy, one "Name: value (origin)" line per setting. */
+/* Writes the effective policy: "Profile: name", then one "Label: value
+ * (origin)" line per row of tlsd_policy_describe_each(), on a context
+ * made with the policy (tlsd_policy_sample_ctx). 0 when that fails. */
 int tlsd_policy_describe(const tlsd_policy *p, BIO *out);
+
+/* One key as described. */
+typedef struct {
+    const char *key;    /* its name as a section writes it */
+    const char *label;  /* what it is shown as ("Ciphers" for CipherString) */
+    const char *value;  /* read back from the context (read_back), else the
+                         * policy's value, else unset, else "default" */
+    const char *origin; /* where the policy's value comes from; NULL: unset */
+    const char *unset;  /* tlsd_policy_unset_value(key) */
+    int read_back;      /* value read from the context, not the policy */
+    int ssl_conf;       /* an SSL_CONF command: system_default may set it too */
+} tlsd_policy_row;
+
+typedef void tlsd_policy_row_cb(const tlsd_policy_row *row, void *arg);
+
+/* The one describer: calls emit for every key described, in the key
+ * table's order, with its value as ctx holds it; Audit and AuditLog only
+ * when Audit is set. p may be NULL (no policy: every key unset). The row's
+ * strings last until emit returns. */
+void tlsd_policy_describe_each(const tlsd_policy *p, SSL_CTX *ctx, tlsd_policy_row_cb *emit,
+                               void *arg);
+
+/* Readers of a context's effective settings, used by the describer and the
+ * audit. "TLSv1.2", or "any" for 0. */
+const char *tlsd_policy_describe_version(int version);
+
+/* The suites of ctx, TLS 1.3 ones (tls13) or the others, ':'-separated. */
+void tlsd_policy_describe_ciphers(SSL_CTX *ctx, int tls13, char *buf, size_t cap);
+
+/* The names of the bits of a flag key (VerifyFlags, HostFlags, Mode) set
+ * in bits, ", "-separated; "none" when there are none. */
+void tlsd_policy_describe_flags(const char *key, unsigned long bits, char *buf, size_t cap);
 
 /* HostnameCheck: what a client that set no host of its own gets. */
 enum {
@@ -68,21 +106,13 @@ enum {
     TLSD_VERIFY_PEER_FORCE = 2 /* clients verify whatever the program chose */
 };
 
-/* Audit: the keys whose refusals are reported instead (audit.h). */
-enum {
-    TLSD_AUDIT_MIN_PROTOCOL = 1u << 0,
-    TLSD_AUDIT_CIPHER_STRING = 1u << 1,
-    TLSD_AUDIT_CIPHERSUITES = 1u << 2,
-    TLSD_AUDIT_VERIFY_FLAGS = 1u << 3,
-    TLSD_AUDIT_VERIFY_PEER = 1u << 4,
-    TLSD_AUDIT_HOSTNAME_CHECK = 1u << 5,
-    TLSD_AUDIT_ENFORCE = 1u << 6,
-    TLSD_AUDIT_ALL = (1u << 7) - 1
-};
+/* Audit: the keys whose refusals are reported instead (audit.h) are the
+ * bits TLSD_AUDIT_<key> and TLSD_AUDIT_ALL of policy_keys.h, made from the
+ * key table. */
 
 /* What the module does to contexts beyond their settings: the keys
  * VerifyPeer, TrustStore, HostnameCheck, Enforce, KeyLog, Audit and
- * AuditLog. */
+ * AuditLog, with the floor and VerifyFlags the audit compares against. */
 typedef struct {
     int verify_peer;         /* 0, 1 or TLSD_VERIFY_PEER_FORCE */
     int hostname_check;      /* TLSD_HOSTNAME_CHECK_* */
@@ -110,13 +140,16 @@ SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method);
 void tlsd_policy_get_enforced_guards(const tlsd_policy *p, tlsd_policy_guards *out);
 
 /* The value and origin of a key as the policy holds them, or NULL when the
- * key is not set (OpenSSL's default is in effect) or unknown. */
+ * key is not set (OpenSSL's default, or tlsd_policy_unset_value(), is in
+ * effect) or unknown. The flag keys (VerifyFlags, HostFlags, Mode) keep
+ * bits, not text: their value is NULL, set or not. */
 const char *tlsd_policy_value(const tlsd_policy *p, const char *key);
 const char *tlsd_policy_origin(const tlsd_policy *p, const char *key);
 
 /* For a key of the module alone (VerifyPeer, TrustStore, HostnameCheck,
- * Enforce, KeyLog): what it means when no policy sets it ("no", "none").
- * NULL for keys that OpenSSL has a default for. */
+ * Enforce, KeyLog, Audit, AuditLog): what it means when no policy sets it
+ * ("no", "none", "syslog"; the key table's unset column). NULL for keys
+ * that OpenSSL has a default for, and for unknown keys. */
 const char *tlsd_policy_unset_value(const char *key);
 
 const char *tlsd_policy_profile(const tlsd_policy *p);
@@ -124,16 +157,6 @@ const char *tlsd_policy_profile(const tlsd_policy *p);
 /* 1 when Audit names key: the policy reports instead of applying it. */
 int tlsd_policy_audits(const tlsd_policy *p, const char *key);
 
-/* Readers of a context's effective settings, shared by describe() and the
- * inspector. "TLSv1.2", or "any" for 0. */
-const char *tlsd_version_name(int version);
-
-/* The suites of ctx, TLS 1.3 ones (tls13) or the others, ':'-separated. */
-void tlsd_ctx_cipher_names(SSL_CTX *ctx, int tls13, char *buf, size_t cap);
-
-/* The names of the bits of a flag key (VerifyFlags, HostFlags, Mode) set
- * in bits, ", "-separated; "none" when there are none. */
-void tlsd_flag_names(const char *key, unsigned long bits, char *buf, size_t cap);
 void tlsd_policy_free(tlsd_policy *p);
 
 /* Reads a policy from a configuration section: "Profile" first wherever it

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* Reading a policy from a configuration section, with its Programs. */
 #include "policy.h"
 
 #include <stdio.h>
@@ -127,25 +128,18 @@ const CONF_VALUE *tlsd_program_entry(const CONF *cnf, const char *section,
     return *programs != NULL ? entry_for(NCONF_get_section(cnf, *programs), prog) : NULL;
 }
 
-tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
-                                          int require_path, const tlsd_program *prog)
+/* The module section's own policy: its profile, wherever it stands (the
+ * base the other keys edit), then its keys. *ok is cleared on any error;
+ * NULL only when no policy could be made. */
+static tlsd_policy *module_policy(const CONF *cnf, const char *section,
+                                  STACK_OF(CONF_VALUE) *values, int require_path,
+                                  const char *origin, int *ok)
 {
-    STACK_OF(CONF_VALUE) *values = NCONF_get_section(cnf, section);
-    STACK_OF(CONF_VALUE) *entries = NULL;
-    const char *profile = NULL, *miscased_path = NULL, *programs = NULL;
-    const CONF_VALUE *chosen = NULL;
-    int have_path, ok = 1;
-    tlsd_policy *p, *program_p = NULL;
-    char origin[256];
+    const char *profile = NULL, *miscased_path = NULL;
+    int have_path;
+    tlsd_policy *p;
 
-    if (values == NULL) {
-        TLSD_RAISE(TLSD_R_MISSING_SECTION, "section=%s", section);
-        return NULL;
-    }
-    snprintf(origin, sizeof(origin), "section %s", section);
-
-    /* The profile is the base the other keys edit, wherever it stands.
-     * (OpenSSL's parser keeps only the last of a key given twice.) */
+    /* OpenSSL's parser keeps only the last of a key given twice. */
     for (int i = 0; i < sk_CONF_VALUE_num(values); i++) {
         const CONF_VALUE *v = sk_CONF_VALUE_value(values, i);
 
@@ -154,7 +148,6 @@ tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
         if (strcasecmp(v->name, "Profile") == 0)
             profile = v->value;
     }
-    programs = programs_of(values);
     /* OpenSSL never sees a "Path": without a "path" it loads lib<name>.so
      * from the library path instead of the file named. */
     have_path = tlsd_section_path(cnf, section) != NULL;
@@ -162,29 +155,33 @@ tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
         TLSD_RAISE(require_path && !have_path ? TLSD_R_MISSING_PATH : TLSD_R_UNKNOWN_KEY,
                    "%.128s: key=%s: OpenSSL reads only the lower-case path", origin,
                    miscased_path);
-        ok = 0;
+        *ok = 0;
     } else if (require_path && !have_path) {
         TLSD_RAISE(TLSD_R_MISSING_PATH, "%.128s: key=path is required", origin);
-        ok = 0;
+        *ok = 0;
     }
     p = tlsd_policy_new(profile != NULL ? profile : "python");
     if (p == NULL)
         return NULL;
     if (!set_keys(p, values, origin, 0))
-        ok = 0;
-    if (ok)
-        ok = tlsd_policy_finish(p);
+        *ok = 0;
+    if (*ok)
+        *ok = tlsd_policy_finish(p);
+    return p;
+}
 
-    if (programs != NULL && (entries = NCONF_get_section(cnf, programs)) == NULL) {
-        TLSD_RAISE(TLSD_R_MISSING_SECTION, "%.128s: key=Programs value=%.128s: no such section",
-                   origin, programs);
-        ok = 0;
-    }
-    /* Every program section is checked, whichever program this is: a
-     * broken one fails closed everywhere, as tlsdefaults-info shows.
-     * Deferred, the checks of the sections this program does not get join
-     * those of the policy it gets (tlsd_policy_check_also). */
-    chosen = prog != NULL ? entry_for(entries, prog) : NULL;
+/* Every program section is checked, whichever program this is: a broken
+ * one fails closed everywhere, as tlsdefaults-info shows. Deferred, the
+ * checks of the sections this program does not get join those of the
+ * policy it gets (tlsd_policy_check_also). The policy of the entry chosen
+ * is returned in *program_p. 1, or 0 on error. */
+static int check_programs(const CONF *cnf, tlsd_policy *p, STACK_OF(CONF_VALUE) *values,
+                          const char *origin, const char *programs,
+                          STACK_OF(CONF_VALUE) *entries, const CONF_VALUE *chosen,
+                          tlsd_policy **program_p)
+{
+    int ok = 1;
+
     for (int i = 0; ok && i < sk_CONF_VALUE_num(entries); i++) {
         const CONF_VALUE *e = sk_CONF_VALUE_value(entries, i);
         char program_origin[512];
@@ -194,10 +191,40 @@ tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
         if (q == NULL)
             ok = 0;
         else if (e == chosen)
-            program_p = q;
+            *program_p = q;
         else if (!tlsd_policy_check_also(p, q, program_origin))
             ok = 0;
     }
+    return ok;
+}
+
+tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
+                                          int require_path, const tlsd_program *prog)
+{
+    STACK_OF(CONF_VALUE) *values = NCONF_get_section(cnf, section);
+    STACK_OF(CONF_VALUE) *entries = NULL;
+    const char *programs;
+    const CONF_VALUE *chosen;
+    int ok = 1;
+    tlsd_policy *p, *program_p = NULL;
+    char origin[256];
+
+    if (values == NULL) {
+        TLSD_RAISE(TLSD_R_MISSING_SECTION, "section=%s", section);
+        return NULL;
+    }
+    snprintf(origin, sizeof(origin), "section %s", section);
+    programs = programs_of(values);
+    if ((p = module_policy(cnf, section, values, require_path, origin, &ok)) == NULL)
+        return NULL;
+    if (programs != NULL && (entries = NCONF_get_section(cnf, programs)) == NULL) {
+        TLSD_RAISE(TLSD_R_MISSING_SECTION, "%.128s: key=Programs value=%.128s: no such section",
+                   origin, programs);
+        ok = 0;
+    }
+    chosen = prog != NULL ? entry_for(entries, prog) : NULL;
+    if (ok)
+        ok = check_programs(cnf, p, values, origin, programs, entries, chosen, &program_p);
     /* The module section's policy, for the programs no entry names: its
      * values are among program_p's, its range is not. */
     if (ok && program_p != NULL) {
@@ -209,13 +236,12 @@ tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
         tlsd_policy_free(p);
         return NULL;
     }
-    if (program_p != NULL) {
-        tlsd_debug("program %s: %s = %s in section %s applies",
-                   prog->path[0] != '\0' ? prog->path : prog->base, chosen->name, chosen->value,
-                   programs);
-        return program_p;
-    }
-    return p;
+    if (program_p == NULL)
+        return p;
+    tlsd_debug("program %s: %s = %s in section %s applies",
+               prog->path[0] != '\0' ? prog->path : prog->base, chosen->name, chosen->value,
+               programs);
+    return program_p;
 }
 
 tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,

@@ -17,6 +17,7 @@ typedef struct {
     size_t count;
 } tlsd_profile;
 
+/* The profile called name (any case), or NULL. */
 const tlsd_profile *tlsd_profile_find(const char *name);
 
 /* "python, system, strict": for error messages and docs. */

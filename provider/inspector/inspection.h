@@ -6,7 +6,8 @@
  *                      system_default, OpenSSL's errors
  *   program_warning.c  --program NAME that names another executable
  *   verdict.c          load it as a program would, and say what programs get
- *   inspector.c        the rows of a client and a server context, and main
+ *   inspection_rows.c  the rows of a client and a server context
+ *   inspector.c        main: the steps in order
  *   inspection_text.c, inspection_json.c  print it */
 #ifndef TLSD_INSPECTION_H
 #define TLSD_INSPECTION_H
@@ -70,6 +71,12 @@ void tlsd_program_warning_check(inspection *in);
 void tlsd_verdict_inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL_CTX **server);
 /* "ok", "broken", "module not loaded", "no policy". */
 const char *tlsd_verdict_status_name(int status);
+
+/* inspection_rows.c: the rows of the contexts a program gets (with
+ * --program, those of program_ctx, given that program's policy). Takes
+ * the contexts: ctx[] and program_ctx[] are left holding what to free. */
+void tlsd_inspection_rows_build(inspection *in, SSL_CTX *ctx[2], SSL_CTX *program_ctx[2],
+                                inspection_rows *rows);
 
 /* inspection_text.c and inspection_json.c: the whole inspection, to stdout. */
 void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows);

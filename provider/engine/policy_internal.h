@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Inside the policy engine: the key table, a policy's data, and what one
+ * phase's file calls in another's. Only policy*.c include this. */
+#ifndef TLSD_POLICY_INTERNAL_H
+#define TLSD_POLICY_INTERNAL_H
+
+#include <stddef.h>
+
+#include <openssl/ssl.h>
+
+#include "policy.h"
+
+/* How a key's value is read, and how it combines with the one before. */
+enum tlsd_key_kind {
+    KEY_REPLACE,   /* an SSL_CONF command; the last value wins */
+    KEY_EDIT_LIST, /* an SSL_CONF command whose items edit the previous ones */
+    KEY_FLAGS,     /* our own flag list: "A, B, -C" edits the previous bits */
+    KEY_CHOICE,    /* one name of a table (yes/no and the like) */
+    KEY_TRUST,     /* "system", "none" or an absolute path */
+    KEY_AUDIT,     /* yes, no, or a list of the keys audited */
+    KEY_AUDIT_LOG, /* syslog, stderr or an absolute path */
+};
+
+enum { TLSD_SHOW_ALWAYS, TLSD_SHOW_WITH_AUDIT };
+
+typedef struct {
+    const char *name;
+    unsigned long bit;
+} tlsd_flag_name;
+
+/* Writes a key's effective value, as a context holds it, into buf. */
+typedef void tlsd_key_reader(SSL_CTX *ctx, char *buf, size_t cap);
+
+/* One row of policy_keys.h. */
+typedef struct {
+    const char *name;
+    enum tlsd_key_kind kind;
+    const tlsd_flag_name *names;
+    unsigned audit_bit; /* TLSD_AUDIT_<id>; 0: Audit may not name it */
+    const char *unset;
+    const char *label;
+    tlsd_key_reader *read;
+    int show;
+} tlsd_key_def;
+
+/* The names tables rows point at (policy_keys.c). */
+extern const tlsd_flag_name tlsd_verify_flag_names[], tlsd_host_flag_names[],
+    tlsd_mode_names[], tlsd_boolean_names[], tlsd_verify_peer_names[],
+    tlsd_hostname_check_names[];
+
+/* The readers rows point at (policy_describe.c). */
+tlsd_key_reader tlsd_read_min_protocol, tlsd_read_max_protocol, tlsd_read_ciphers,
+    tlsd_read_ciphersuites, tlsd_read_options, tlsd_read_verify_flags,
+    tlsd_read_host_flags, tlsd_read_mode;
+
+/* policy_keys.c: the table, indexed by enum tlsd_key_id. */
+extern const tlsd_key_def tlsd_policy_keys[TLSD_KEY_COUNT];
+
+/* The key named name (any case), its id in *id; NULL when unknown. */
+const tlsd_key_def *tlsd_policy_keys_find(const char *name, enum tlsd_key_id *id);
+
+/* The names of names whose bits are in bits (all: every name),
+ * ", "-separated; "" when none. */
+void tlsd_policy_keys_names(char *buf, size_t cap, const tlsd_flag_name *names,
+                            unsigned long bits, int all);
+
+/* The same for the keys Audit may name. */
+void tlsd_policy_keys_audit_names(char *buf, size_t cap, unsigned bits, int all);
+
+typedef struct {
+    char *value;        /* SSL_CONF value; NULL leaves OpenSSL's default */
+    unsigned long bits; /* KEY_FLAGS: the resulting bits */
+    int set;
+    char *origin;       /* "profile python", "section x", or both joined */
+} tlsd_setting_value;
+
+/* A value OpenSSL has yet to check (deferred mode), with what the check's
+ * error names; checked in the order the values were set. */
+typedef struct tlsd_pending_check {
+    const tlsd_key_def *def;
+    char *key, *value, *origin;
+    struct tlsd_pending_check *next;
+} tlsd_pending_check;
+
+/* Deferred mode, Programs: the checks of a program's policy that this
+ * process does not get (tlsd_policy_check_also), run with its own. */
+typedef struct tlsd_side_check {
+    tlsd_pending_check *pending;  /* the values its program section set */
+    tlsd_setting_value bounds[2]; /* its MinProtocol and MaxProtocol */
+    struct tlsd_side_check *next;
+} tlsd_side_check;
+
+struct tlsd_policy {
+    char *profile;
+    tlsd_setting_value s[TLSD_KEY_COUNT];
+    SSL_CTX *scratch; /* validates values while the policy is being built */
+    int min_version, max_version; /* the TLS bounds, known once finished */
+    int deferred;     /* built without OpenSSL's checks: tlsd_policy_check() */
+    tlsd_pending_check *pending, **pending_tail;
+    tlsd_side_check *sides;
+};
+
+/* policy.c: a context of method for the engine's own use, made so that
+ * tlsd_policy_in_scratch() is true while SSL_CTX_new() runs. */
+SSL_CTX *tlsd_policy_scratch_new(const SSL_METHOD *method);
+
+/* policy_check.c: 1 while this thread defers checks. */
+int tlsd_policy_check_deferring(void);
+/* OpenSSL's check of an SSL_CONF value, at once on p's checker or
+ * remembered (deferred mode). 1, or 0 with the error raised. */
+int tlsd_policy_check_value(tlsd_policy *p, const tlsd_key_def *def, const char *key,
+                            const char *value, const char *origin);
+/* Frees p's remembered checks and its sides. */
+void tlsd_policy_check_free(tlsd_policy *p);
+
+/* policy_apply.c: runs one SSL_CONF command on ctx, with OpenSSL's
+ * openssl.cnf spelling (SSL_CONF_FLAG_FILE). 1 when it took. */
+int tlsd_policy_apply_conf_cmd(SSL_CTX *ctx, const char *name, const char *value,
+                               unsigned int extra_flags);
+
+#endif

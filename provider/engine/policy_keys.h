@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The key list: one row per key a section may hold, in the order the keys
+ * are applied, each with everything the engine knows about it. This list
+ * makes the key ids, the Audit bits and the table (policy_keys.c), so a
+ * new key is one row here, plus a parser (policy_set.c) only when its
+ * kind is new. Columns:
+ *   id      TLSD_KEY_<id>, and TLSD_AUDIT_<id> (0 when Audit may not name it)
+ *   name    as written in a section (SSL_CONF's own name for its commands)
+ *   kind    enum tlsd_key_kind: which parser reads it, how values combine
+ *   names   its flag or choice names (KEY_FLAGS, KEY_CHOICE), or NULL
+ *   audit   1: Audit may name it (it refuses connections), 0: not
+ *   unset   what it means when no policy sets it; NULL: OpenSSL's default
+ *   label   what describe calls it; NULL: not described
+ *   read    how its effective value is read back from a context
+ *           (policy_describe.c); NULL: the policy's value
+ *   show    TLSD_SHOW_ALWAYS, or TLSD_SHOW_WITH_AUDIT (only when Audit is
+ *           set: a policy without Audit reads as it always has) */
+#ifndef TLSD_POLICY_KEYS_H
+#define TLSD_POLICY_KEYS_H
+
+#define TLSD_POLICY_KEYS(X) \
+    X(MIN_PROTOCOL, "MinProtocol", KEY_REPLACE, NULL, 1, NULL, \
+      "MinProtocol", tlsd_read_min_protocol, TLSD_SHOW_ALWAYS) \
+    X(MAX_PROTOCOL, "MaxProtocol", KEY_REPLACE, NULL, 0, NULL, \
+      "MaxProtocol", tlsd_read_max_protocol, TLSD_SHOW_ALWAYS) \
+    X(PROTOCOL, "Protocol", KEY_EDIT_LIST, NULL, 0, NULL, \
+      NULL, NULL, TLSD_SHOW_ALWAYS) \
+    X(CIPHER_STRING, "CipherString", KEY_REPLACE, NULL, 1, NULL, \
+      "Ciphers", tlsd_read_ciphers, TLSD_SHOW_ALWAYS) \
+    X(CIPHERSUITES, "Ciphersuites", KEY_REPLACE, NULL, 1, NULL, \
+      "Ciphersuites", tlsd_read_ciphersuites, TLSD_SHOW_ALWAYS) \
+    X(GROUPS, "Groups", KEY_REPLACE, NULL, 0, NULL, \
+      "Groups", NULL, TLSD_SHOW_ALWAYS) \
+    X(SIGNATURE_ALGORITHMS, "SignatureAlgorithms", KEY_REPLACE, NULL, 0, NULL, \
+      "SignatureAlgorithms", NULL, TLSD_SHOW_ALWAYS) \
+    X(OPTIONS, "Options", KEY_EDIT_LIST, NULL, 0, NULL, \
+      "Options", tlsd_read_options, TLSD_SHOW_ALWAYS) \
+    X(VERIFY_FLAGS, "VerifyFlags", KEY_FLAGS, tlsd_verify_flag_names, 1, NULL, \
+      "VerifyFlags", tlsd_read_verify_flags, TLSD_SHOW_ALWAYS) \
+    X(HOST_FLAGS, "HostFlags", KEY_FLAGS, tlsd_host_flag_names, 0, NULL, \
+      "HostFlags", tlsd_read_host_flags, TLSD_SHOW_ALWAYS) \
+    X(MODE, "Mode", KEY_FLAGS, tlsd_mode_names, 0, NULL, \
+      "Mode", tlsd_read_mode, TLSD_SHOW_ALWAYS) \
+    X(VERIFY_PEER, "VerifyPeer", KEY_CHOICE, tlsd_verify_peer_names, 1, "no", \
+      "VerifyPeer", NULL, TLSD_SHOW_ALWAYS) \
+    X(TRUST_STORE, "TrustStore", KEY_TRUST, NULL, 0, "none", \
+      "TrustStore", NULL, TLSD_SHOW_ALWAYS) \
+    X(HOSTNAME_CHECK, "HostnameCheck", KEY_CHOICE, tlsd_hostname_check_names, 1, "no", \
+      "HostnameCheck", NULL, TLSD_SHOW_ALWAYS) \
+    X(ENFORCE, "Enforce", KEY_CHOICE, tlsd_boolean_names, 1, "no", \
+      "Enforce", NULL, TLSD_SHOW_ALWAYS) \
+    X(KEY_LOG, "KeyLog", KEY_CHOICE, tlsd_boolean_names, 0, "no", \
+      "KeyLog", NULL, TLSD_SHOW_ALWAYS) \
+    X(AUDIT, "Audit", KEY_AUDIT, NULL, 0, "no", \
+      "Audit", NULL, TLSD_SHOW_WITH_AUDIT) \
+    X(AUDIT_LOG, "AuditLog", KEY_AUDIT_LOG, NULL, 0, "syslog", \
+      "AuditLog", NULL, TLSD_SHOW_WITH_AUDIT)
+
+#define TLSD_KEY_ID_(id, ...) TLSD_KEY_##id,
+enum tlsd_key_id { TLSD_POLICY_KEYS(TLSD_KEY_ID_) TLSD_KEY_COUNT };
+#undef TLSD_KEY_ID_
+
+/* Audit's bits: a key's bit is 1u << its id; 0 for a key Audit may not
+ * name, so that testing it is always false. */
+#define TLSD_AUDIT_BIT_(id, name, kind, names, audit, ...) \
+    TLSD_AUDIT_##id = (audit) ? 1u << TLSD_KEY_##id : 0u,
+#define TLSD_AUDIT_OR_(id, name, kind, names, audit, ...) | TLSD_AUDIT_##id
+enum tlsd_audit_bits {
+    TLSD_POLICY_KEYS(TLSD_AUDIT_BIT_)
+    /* Audit = yes: every key Audit may name. */
+    TLSD_AUDIT_ALL = 0u TLSD_POLICY_KEYS(TLSD_AUDIT_OR_)
+};
+#undef TLSD_AUDIT_BIT_
+#undef TLSD_AUDIT_OR_
+
+#endif
