@@ -36,20 +36,4 @@ int tlsd_guard_register_hook(CRYPTO_EX_new *on_new);
  * idx). Returns 1, or 0 when part of it could not be installed. */
 int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx);
 
-/* What HostnameCheck found to check the certificate against. */
-enum tlsd_sni_check {
-    TLSD_NAME_OF_PROGRAM, /* the program set a host, IP or email of its own */
-    TLSD_NAME_FROM_SNI,   /* the SNI name, now expected by the verification */
-    TLSD_NAME_NONE,       /* no SNI either */
-    TLSD_NAME_REFUSED     /* an SNI name no certificate may match */
-};
-
-/* Makes sctx's verification expect ssl's SNI name when the program set no
- * host, IP or email of its own (why: the reason of a refused name). */
-enum tlsd_sni_check tlsd_guard_expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
-                                               const char **why);
-
-/* The audit (audit.h) of the guard on ssl's context, or NULL. */
-struct tlsd_audit *tlsd_guard_audit_of(const SSL *ssl);
-
 #endif
