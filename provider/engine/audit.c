@@ -90,7 +90,7 @@ void tlsd_audit_free(tlsd_audit *a)
 {
     if (a == NULL)
         return;
-    tlsd_audit_log_release(a->log);
+    tlsd_audit_log_free(a->log);
     tlsd_cipher_set_free(&a->ciphers);
     free(a);
 }

@@ -28,7 +28,7 @@ static void free_record(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, lo
     if (r == NULL)
         return;
     tlsd_audit_record_write(r);
-    tlsd_audit_log_release(r->log);
+    tlsd_audit_log_free(r->log);
     free(r);
 }
 
@@ -111,7 +111,7 @@ tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *cssl)
     r->server = SSL_is_server(ssl);
     peer_of(ssl, r->peer, sizeof(r->peer));
     if (!SSL_set_ex_data(ssl, record_index, r)) {
-        tlsd_audit_log_release(r->log);
+        tlsd_audit_log_free(r->log);
         free(r);
         return NULL;
     }

@@ -2,7 +2,6 @@
 #include "guards.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,7 +103,7 @@ void tlsd_guard_free(tlsd_guard *g)
     if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
         return;
     tlsd_cipher_set_free(&g->ciphers);
-    tlsd_keylog_release(g->keylog);
+    tlsd_keylog_free(g->keylog);
     tlsd_audit_free(g->audit);
     free(g);
 }
@@ -134,7 +133,7 @@ static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
  * (plus one) before the floor raised it: a refusal at the raised level is
  * then the floor's, and says so. */
 static int lowered_index = -1;
-static pthread_once_t lowered_once = PTHREAD_ONCE_INIT;
+static CRYPTO_ONCE lowered_index_once = CRYPTO_ONCE_STATIC_INIT;
 
 static void register_lowered_index(void)
 {
@@ -155,7 +154,7 @@ static void hold_security_level(const SSL *s, const tlsd_guard *g)
 
     if (level >= g->ciphers.security_level)
         return;
-    pthread_once(&lowered_once, register_lowered_index);
+    (void)CRYPTO_THREAD_run_once(&lowered_index_once, register_lowered_index);
     ERR_set_mark();
     if (lowered_index >= 0)
         SSL_set_ex_data(ssl, lowered_index, (void *)(intptr_t)(level + 1));
@@ -456,7 +455,7 @@ static void free_guard(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
     tlsd_guard_free(ptr);
 }
 
-int tlsd_guard_register_hook(CRYPTO_EX_new *on_new)
+int tlsd_guard_register_index(CRYPTO_EX_new *on_new)
 {
     return CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, NULL, on_new,
                                    NULL, free_guard);
@@ -494,6 +493,6 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
     if (g->audit != NULL)
         install_audit(g, ctx, client || generic);
     if (g->keylog != NULL)
-        ok &= tlsd_keylog_attach(g->keylog, ctx);
+        ok &= tlsd_keylog_install(g->keylog, ctx);
     return ok;
 }

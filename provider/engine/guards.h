@@ -25,12 +25,14 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path);
  * refuses every handshake, raising TLSD_R_TLS_REFUSED with detail. */
 tlsd_guard *tlsd_guard_new_refusing(const char *detail);
 
+/* Drops a reference (NULL: nothing); the last frees the guard. */
 void tlsd_guard_free(tlsd_guard *g);
 
 /* Registers the SSL_CTX ex_data index that holds each context's guard,
- * with on_new run for every new context. Once per process; the index is
+ * with on_new run for every new context. Once per process (the caller
+ * sees to it: the module, under its own lock); the index is
  * never freed (the module stays mapped). Returns the index, or -1. */
-int tlsd_guard_register_hook(CRYPTO_EX_new *on_new);
+int tlsd_guard_register_index(CRYPTO_EX_new *on_new);
 
 /* Installs g on a new context (from the hook, with the index's ad and
  * idx). Returns 1, or 0 when part of it could not be installed. */

@@ -361,7 +361,7 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
             snprintf(rows[n - 1].origin, sizeof(rows[n - 1].origin), "not set: the default");
     }
     r = add(rows, &n, "KeyLogWriter");
-    if (tlsd_openssl_writes_keylog()) {
+    if (tlsd_keylog_openssl_writes()) {
         snprintf(r->value, sizeof(r->value), "OpenSSL itself, for every context");
         snprintf(r->origin, sizeof(r->origin),
                  "libssl built with enable-sslkeylog; KeyLog cannot stop it");
