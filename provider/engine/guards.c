@@ -319,7 +319,8 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
                  SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), why);
         tlsd_debug("%s", detail);
         ok = fail_host_name(sctx, ssl, TLSD_R_BAD_HOSTNAME, detail);
-    } else if (ok > 0 && name == TLSD_SERVER_NAME_NONE && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
+    } else if (ok > 0 && name == TLSD_SERVER_NAME_NONE
+               && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
         ok = fail_host_name(sctx, ssl, TLSD_R_NO_SERVER_NAME,
                             "HostnameCheck=require: the client set neither SNI nor a host to check");
     }

@@ -98,7 +98,7 @@ static unsigned long sorted_peers(const program *p, item *out)
     return p->connections - listed;
 }
 
-/* One audit line of the module's exact shape (audit.c conn_write):
+/* One audit line of the module's exact shape (tlsd_audit_record_write):
  * "audit program=P pid=N role=client|server peer=S reasons=K:w,...
  * [x509_error=N x509_text="..."] [version=V floor=F] [cipher=C]". */
 typedef struct {
@@ -362,17 +362,18 @@ static const char *module_message(const char *line)
     return p + n + 3;
 }
 
-/* The names come from the log and the peers: json_output.h takes any
- * bytes. */
+/* Names from the log and the peers: json_output.h takes any bytes. */
 static json_t *items_json(const item *items, int n, int peers)
 {
     json_t *o = json_object();
+    int ok = o != NULL;
 
-    for (int i = 0; o != NULL && i < n; i++)
-        if (!tlsd_json_output_set(o, items[i].name, json_integer((json_int_t)(
-                                      peers ? peer_count(&items[i]) : items[i].count))))
-            json_decref(o), o = NULL;
-    return o;
+    for (int i = 0; ok && i < n; i++)
+        ok = tlsd_json_output_set(o, items[i].name,
+                                  json_integer(peers ? peer_count(&items[i]) : items[i].count));
+    if (!ok)
+        json_decref(o);
+    return ok ? o : NULL;
 }
 
 static json_t *program_json(const program *p)
@@ -380,24 +381,25 @@ static json_t *program_json(const program *p)
     item peers[MAX_ITEMS];
     unsigned long rest = sorted_peers(p, peers);
 
-    return json_pack("{s:o, s:I, s:o, s:o, s:o, s:I}",
-                     "program", tlsd_json_output_string(p->name),
+    return json_pack("{s:o, s:I, s:o, s:o, s:o, s:I}", "program", tlsd_json_output_string(p->name),
                      "connections", (json_int_t)p->connections,
                      "reasons", items_json(p->reasons, p->n_reasons, 0),
                      "x509_errors", items_json(p->errors, p->n_errors, 0),
-                     "peers", items_json(peers, p->n_peers, 1),
-                     "more_peers", (json_int_t)rest);
+                     "peers", items_json(peers, p->n_peers, 1), "more_peers", (json_int_t)rest);
 }
 
 /* Returns 1, or 0 when memory is short or the write fails. */
 static int print_json(const report *r, FILE *out)
 {
     json_t *programs = json_array(), *j;
-    int ok;
+    int ok = programs != NULL;
 
-    for (int i = 0; programs != NULL && i < r->n_programs; i++)
-        if (json_array_append_new(programs, program_json(&r->programs[i])) != 0)
-            json_decref(programs), programs = NULL;
+    for (int i = 0; ok && i < r->n_programs; i++)
+        ok = json_array_append_new(programs, program_json(&r->programs[i])) == 0;
+    if (!ok) {
+        json_decref(programs);
+        return 0;
+    }
     j = json_pack("{s:I, s:I, s:o, s:I}", "connections", (json_int_t)r->connections,
                   "suppressed", (json_int_t)r->suppressed, "programs", programs,
                   "other_programs", (json_int_t)r->other_programs);
