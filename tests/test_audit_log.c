@@ -28,7 +28,7 @@
 static void test_syslog_format(void)
 {
     char buf[256];
-    size_t n = tlsd_audit_syslog_format(buf, sizeof(buf), 0, 4242, "audit program=x");
+    size_t n = tlsd_audit_log_syslog_format(buf, sizeof(buf), 0, 4242, "audit program=x");
 
     /* <12>: facility user, severity warning; "Mmm dd hh:mm:ss" then our tag. */
     CU_ASSERT_EQUAL(n, strlen(buf));
@@ -38,7 +38,7 @@ static void test_syslog_format(void)
     CU_ASSERT_EQUAL(buf[13], ':');
     CU_ASSERT_STRING_EQUAL(buf + 20, "tlsdefaults[4242]: audit program=x");
     /* Cut, never overflowed. */
-    CU_ASSERT_EQUAL(tlsd_audit_syslog_format(buf, 10, 0, 1, "long message"), 9);
+    CU_ASSERT_EQUAL(tlsd_audit_log_syslog_format(buf, 10, 0, 1, "long message"), 9);
     CU_ASSERT_EQUAL(strlen(buf), 9);
 }
 
@@ -66,7 +66,7 @@ static void test_syslog_writer(void)
     close(fd);
     for (int i = 0; i < 50; i++)
         tlsd_audit_log_write(log, "audit program=test");
-    tlsd_audit_log_release(log);
+    tlsd_audit_log_free(log);
     unlink(addr.sun_path);
 }
 
@@ -74,37 +74,37 @@ static void test_syslog_writer(void)
  * the note of what was dropped before the next line written. */
 static void test_rate_limit_bucket(void)
 {
-    tlsd_rate_limit r;
+    tlsd_audit_log_rate r;
     unsigned long note = 99;
     int written = 0;
 
-    tlsd_rate_limit_init(&r, 1000.0);
+    tlsd_audit_log_rate_init(&r, 1000.0);
     for (int i = 0; i < 250; i++)
-        written += tlsd_rate_limit_take(&r, 1000.0, &note);
+        written += tlsd_audit_log_rate_take(&r, 1000.0, &note);
     CU_ASSERT_EQUAL(written, TLSD_AUDIT_BURST);
     CU_ASSERT_EQUAL(r.suppressed, 250 - TLSD_AUDIT_BURST);
     /* A tenth of a second: one token, not enough for the note and a line. */
-    CU_ASSERT_EQUAL(tlsd_rate_limit_take(&r, 1000.1, &note), 0);
+    CU_ASSERT_EQUAL(tlsd_audit_log_rate_take(&r, 1000.1, &note), 0);
     /* One second later: written, after a note of all that was dropped. */
-    CU_ASSERT_EQUAL(tlsd_rate_limit_take(&r, 1001.1, &note), 1);
+    CU_ASSERT_EQUAL(tlsd_audit_log_rate_take(&r, 1001.1, &note), 1);
     CU_ASSERT_EQUAL(note, 250 - TLSD_AUDIT_BURST + 1);
     CU_ASSERT_EQUAL(r.suppressed, 0);
     /* Then at most the rate: 10 s give 100 lines, not more. */
     written = 0;
     for (int i = 0; i < 1000; i++)
-        written += tlsd_rate_limit_take(&r, 1011.1, &note);
+        written += tlsd_audit_log_rate_take(&r, 1011.1, &note);
     CU_ASSERT(written <= TLSD_AUDIT_PER_SECOND * 10 + 1);
     CU_ASSERT(written >= TLSD_AUDIT_PER_SECOND * 10 - 10);
     /* A clock that goes back (another CPU, a suspended VM) adds nothing. */
     written = 0;
     for (int i = 0; i < 10; i++)
-        written += tlsd_rate_limit_take(&r, 900.0, &note);
+        written += tlsd_audit_log_rate_take(&r, 900.0, &note);
     CU_ASSERT_EQUAL(written, 0);
 }
 
 /* Each of children forked processes takes one line from r, at the same
  * moment of the test's clock; the number written, in all. */
-static int take_in_children(tlsd_rate_limit *r, int children)
+static int take_in_children(tlsd_audit_log_rate *r, int children)
 {
     int written = 0, status;
 
@@ -114,7 +114,7 @@ static int take_in_children(tlsd_rate_limit *r, int children)
         if (pid == 0) {
             unsigned long note;
 
-            _exit(tlsd_rate_limit_take(r, 1000.0, &note));
+            _exit(tlsd_audit_log_rate_take(r, 1000.0, &note));
         }
         CU_ASSERT_FATAL(pid > 0);
         CU_ASSERT_FATAL(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
@@ -129,14 +129,14 @@ static int take_in_children(tlsd_rate_limit *r, int children)
  * them write (the negative control). */
 static void test_rate_limit_bucket_across_fork(void)
 {
-    tlsd_rate_limit *shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
+    tlsd_audit_log_rate *shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE,
                                    MAP_SHARED | MAP_ANONYMOUS, -1, 0), own;
 
     CU_ASSERT_FATAL(shared != MAP_FAILED);
-    tlsd_rate_limit_init(shared, 1000.0);
+    tlsd_audit_log_rate_init(shared, 1000.0);
     CU_ASSERT_EQUAL(take_in_children(shared, 300), TLSD_AUDIT_BURST);
-    CU_ASSERT_EQUAL(tlsd_rate_limit_take_suppressed(shared), 300 - TLSD_AUDIT_BURST);
-    tlsd_rate_limit_init(&own, 1000.0);
+    CU_ASSERT_EQUAL(tlsd_audit_log_rate_take_suppressed(shared), 300 - TLSD_AUDIT_BURST);
+    tlsd_audit_log_rate_init(&own, 1000.0);
     CU_ASSERT_EQUAL(take_in_children(&own, 300), 300);
     munmap(shared, sizeof(*shared));
 }

@@ -35,8 +35,8 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2,
                "the rate limit is shared by processes: its atomics must be lock-free");
 
 static pthread_once_t bucket_once = PTHREAD_ONCE_INIT;
-static tlsd_rate_limit *bucket;
-static tlsd_rate_limit private_bucket; /* without a shared page: per process */
+static tlsd_audit_log_rate *bucket;
+static tlsd_audit_log_rate private_bucket; /* without a shared page: per process */
 
 #define US_PER_LINE (1000000LL / TLSD_AUDIT_PER_SECOND)
 
@@ -50,11 +50,11 @@ static double monotonic_now(void)
 
 static void bucket_init(void)
 {
-    void *page = mmap(NULL, sizeof(tlsd_rate_limit), PROT_READ | PROT_WRITE,
+    void *page = mmap(NULL, sizeof(tlsd_audit_log_rate), PROT_READ | PROT_WRITE,
                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
     bucket = page != MAP_FAILED ? page : &private_bucket;
-    tlsd_rate_limit_init(bucket, monotonic_now());
+    tlsd_audit_log_rate_init(bucket, monotonic_now());
 }
 
 void tlsd_audit_log_prepare(void)
@@ -67,14 +67,14 @@ static long long micros(double seconds)
     return (long long)(seconds * 1e6);
 }
 
-void tlsd_rate_limit_init(tlsd_rate_limit *r, double now)
+void tlsd_audit_log_rate_init(tlsd_audit_log_rate *r, double now)
 {
     /* Full: a burst may be written at once. */
     atomic_store(&r->full_at, micros(now));
     atomic_store(&r->suppressed, 0);
 }
 
-int tlsd_rate_limit_take(tlsd_rate_limit *r, double now, unsigned long *note)
+int tlsd_audit_log_rate_take(tlsd_audit_log_rate *r, double now, unsigned long *note)
 {
     long long t = micros(now), full_at = atomic_load(&r->full_at), next;
 
@@ -96,7 +96,7 @@ int tlsd_rate_limit_take(tlsd_rate_limit *r, double now, unsigned long *note)
     return 1;
 }
 
-unsigned long tlsd_rate_limit_take_suppressed(tlsd_rate_limit *r)
+unsigned long tlsd_audit_log_rate_take_suppressed(tlsd_audit_log_rate *r)
 {
     return atomic_exchange(&r->suppressed, 0);
 }
@@ -165,8 +165,8 @@ tlsd_audit_log *tlsd_audit_log_ref(tlsd_audit_log *log)
 static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-size_t tlsd_audit_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
-                                const char *message)
+size_t tlsd_audit_log_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
+                                    const char *message)
 {
     struct tm tm;
     int n;
@@ -192,7 +192,7 @@ static void emit(tlsd_audit_log *log, const char *line)
     if (fd < 0)
         return;
     if (log->sink == SINK_SYSLOG) {
-        len = tlsd_audit_syslog_format(buf, sizeof(buf), time(NULL), getpid(), line);
+        len = tlsd_audit_log_syslog_format(buf, sizeof(buf), time(NULL), getpid(), line);
         (void)!sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
                       (const struct sockaddr *)&log->addr, sizeof(log->addr));
         return;
@@ -228,14 +228,14 @@ void tlsd_audit_log_write(tlsd_audit_log *log, const char *line)
 
     if (log == NULL)
         return;
-    if (tlsd_rate_limit_take(bucket, monotonic_now(), &note)) {
+    if (tlsd_audit_log_rate_take(bucket, monotonic_now(), &note)) {
         if (note > 0)
             emit_suppressed(log, note);
         emit(log, line);
     }
 }
 
-void tlsd_audit_log_release(tlsd_audit_log *log)
+void tlsd_audit_log_free(tlsd_audit_log *log)
 {
     unsigned long note;
 
@@ -243,7 +243,7 @@ void tlsd_audit_log_release(tlsd_audit_log *log)
         return;
     /* What was dropped since the last note, in this process or another
      * sharing the bucket. */
-    if ((note = tlsd_rate_limit_take_suppressed(bucket)) > 0)
+    if ((note = tlsd_audit_log_rate_take_suppressed(bucket)) > 0)
         emit_suppressed(log, note);
     if (log->fd >= 0)
         close(log->fd);

@@ -24,10 +24,10 @@ tlsd_audit_log *tlsd_audit_log_open(const char *spec);
  * tests only (not reachable from a configuration or the environment). */
 tlsd_audit_log *tlsd_audit_log_open_syslog_at(const char *socket_path);
 
-/* Another reference; release each. The last release writes the count of
- * lines the rate limit suppressed, if any. */
+/* Another reference; free each. The last free writes the count of lines
+ * the rate limit suppressed, if any. */
 tlsd_audit_log *tlsd_audit_log_ref(tlsd_audit_log *log);
-void tlsd_audit_log_release(tlsd_audit_log *log);
+void tlsd_audit_log_free(tlsd_audit_log *log);
 
 /* Makes the rate limit's state, shared with every process forked after
  * it (a page mapped MAP_SHARED), as the first open does: the module calls
@@ -42,8 +42,8 @@ void tlsd_audit_log_write(tlsd_audit_log *log, const char *line);
 /* The syslog datagram for message: "<12>Mmm dd hh:mm:ss tlsdefaults[pid]: "
  * (facility user, severity warning, RFC 3164 as glibc writes it) and the
  * message. Returns the length (cut to cap - 1). */
-size_t tlsd_audit_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
-                                const char *message);
+size_t tlsd_audit_log_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
+                                    const char *message);
 
 /* The rate limit: a burst of TLSD_AUDIT_BURST lines, then
  * TLSD_AUDIT_PER_SECOND lines a second, for a process and the children it
@@ -61,16 +61,16 @@ size_t tlsd_audit_syslog_format(char *buf, size_t cap, time_t when, pid_t pid,
 typedef struct {
     atomic_llong full_at;        /* microseconds */
     atomic_ulong suppressed;     /* lines dropped since the last note */
-} tlsd_rate_limit;
+} tlsd_audit_log_rate;
 
-void tlsd_rate_limit_init(tlsd_rate_limit *r, double now);
+void tlsd_audit_log_rate_init(tlsd_audit_log_rate *r, double now);
 
 /* 1 when a line may be written now; then *note is the number of lines
  * suppressed before it (0: none), to be reported first (that note costs
  * a token too). 0 when the line is suppressed (counted). */
-int tlsd_rate_limit_take(tlsd_rate_limit *r, double now, unsigned long *note);
+int tlsd_audit_log_rate_take(tlsd_audit_log_rate *r, double now, unsigned long *note);
 
 /* The suppressed count, taken (reset to 0): for the last note. */
-unsigned long tlsd_rate_limit_take_suppressed(tlsd_rate_limit *r);
+unsigned long tlsd_audit_log_rate_take_suppressed(tlsd_audit_log_rate *r);
 
 #endif

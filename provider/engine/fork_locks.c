@@ -2,32 +2,50 @@
 #include "fork_locks.h"
 
 #include <stdatomic.h>
+#include <stdlib.h>
 
-/* The engine has a handful of locks; taken in the order they were added. */
-#define MAX_LOCKS 8
+#include "errors.h"
 
-/* Read without the registry by tlsd_fork_locks_add()'s fast path: a lock
- * already known is not added again, and takes no lock to find out, so
- * that code holding a registered lock (the module's deferred build holds
- * instances_lock) may call it without reversing fork()'s order. */
-static _Atomic(pthread_mutex_t *) locks[MAX_LOCKS];
-static atomic_int n_locks;
+/* One registered lock. Nodes are never freed: the list lives as long as
+ * the process (the module stays mapped). */
+struct node {
+    pthread_mutex_t *lock;
+    _Atomic(struct node *) next;
+};
+
+/* Newest first, so that fork() takes the locks in the reverse order of
+ * their registration and releases them in that order. Read without the
+ * registry by tlsd_fork_locks_add()'s fast path: a lock already known is
+ * not added again, and takes no lock to find out, so that code holding a
+ * registered lock (the module's deferred build holds instances_lock) may
+ * call it without reversing fork()'s order. A node is complete before it
+ * is published, so a reader sees a consistent list. */
+static _Atomic(struct node *) head;
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t handlers_once = PTHREAD_ONCE_INIT;
+
+/* Oldest first, the order they were added in: the list is newest first,
+ * and the engine registers only a handful of locks. */
+static void lock_from(struct node *n)
+{
+    if (n == NULL)
+        return;
+    lock_from(atomic_load(&n->next));
+    pthread_mutex_lock(n->lock);
+}
 
 static void lock_all(void)
 {
     pthread_mutex_lock(&registry);
-    for (int i = 0; i < n_locks; i++)
-        pthread_mutex_lock(locks[i]);
+    lock_from(atomic_load(&head));
 }
 
 /* In the parent and in the child alike: the child's one thread is the one
- * that took them. */
+ * that took them. Newest first: the reverse of lock_all(). */
 static void unlock_all(void)
 {
-    for (int i = n_locks - 1; i >= 0; i--)
-        pthread_mutex_unlock(locks[i]);
+    for (struct node *n = atomic_load(&head); n != NULL; n = atomic_load(&n->next))
+        pthread_mutex_unlock(n->lock);
     pthread_mutex_unlock(&registry);
 }
 
@@ -38,26 +56,32 @@ static void register_handlers(void)
 
 static int known(pthread_mutex_t *lock)
 {
-    int n = atomic_load(&n_locks);
-
-    for (int i = 0; i < n; i++)
-        if (atomic_load(&locks[i]) == lock)
+    for (struct node *n = atomic_load(&head); n != NULL; n = atomic_load(&n->next))
+        if (n->lock == lock)
             return 1;
     return 0;
 }
 
-void tlsd_fork_locks_add(pthread_mutex_t *lock)
+int tlsd_fork_locks_add(pthread_mutex_t *lock)
 {
-    int n;
+    struct node *n;
+    int ok = 1;
 
     pthread_once(&handlers_once, register_handlers);
     if (known(lock))
-        return;
+        return 1;
     pthread_mutex_lock(&registry);
-    n = atomic_load(&n_locks);
-    if (!known(lock) && n < MAX_LOCKS) {
-        atomic_store(&locks[n], lock);
-        atomic_store(&n_locks, n + 1);
+    if (!known(lock)) {
+        if ((n = malloc(sizeof(*n))) != NULL) {
+            n->lock = lock;
+            atomic_init(&n->next, atomic_load(&head));
+            atomic_store(&head, n);
+        } else {
+            ok = 0;
+        }
     }
     pthread_mutex_unlock(&registry);
+    if (!ok)
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "fork_locks: no memory to register a lock");
+    return ok;
 }

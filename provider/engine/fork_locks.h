@@ -7,11 +7,14 @@
 
 #include <pthread.h>
 
-/* Adds a lock (once is enough; again is harmless). fork() then takes it
- * and releases it in both parent and child. Mutexes only: a glibc rwlock
+/* Adds a lock (once is enough; again is harmless), with no limit on how
+ * many. fork() then takes them in the order they were added, and releases
+ * them in both parent and child. Returns 1, or 0 with TLSD_R_OUT_OF_MEMORY
+ * raised when memory is short (the lock is then not taken around fork()).
+ * Mutexes only: a glibc rwlock
  * knows its writer by thread ID, and the child's thread has another one,
  * so a child could not release it. No program code may run while such a
  * lock is held, or a fork() from it would deadlock. */
-void tlsd_fork_locks_add(pthread_mutex_t *lock);
+int tlsd_fork_locks_add(pthread_mutex_t *lock);
 
 #endif

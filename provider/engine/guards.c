@@ -2,7 +2,6 @@
 #include "guards.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -104,7 +103,7 @@ void tlsd_guard_free(tlsd_guard *g)
     if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
         return;
     tlsd_cipher_set_free(&g->ciphers);
-    tlsd_keylog_release(g->keylog);
+    tlsd_keylog_free(g->keylog);
     tlsd_audit_free(g->audit);
     free(g);
 }
@@ -134,7 +133,7 @@ static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
  * (plus one) before the floor raised it: a refusal at the raised level is
  * then the floor's, and says so. */
 static int lowered_index = -1;
-static pthread_once_t lowered_once = PTHREAD_ONCE_INIT;
+static CRYPTO_ONCE lowered_index_once = CRYPTO_ONCE_STATIC_INIT;
 
 static void register_lowered_index(void)
 {
@@ -155,7 +154,7 @@ static void hold_security_level(const SSL *s, const tlsd_guard *g)
 
     if (level >= g->ciphers.security_level)
         return;
-    pthread_once(&lowered_once, register_lowered_index);
+    (void)CRYPTO_THREAD_run_once(&lowered_index_once, register_lowered_index);
     ERR_set_mark();
     if (lowered_index >= 0)
         SSL_set_ex_data(ssl, lowered_index, (void *)(intptr_t)(level + 1));
@@ -204,47 +203,6 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
  * it read back (CPython's way), so its presence means "not chosen". */
 #define UNCHOSEN_VERIFY_MODE SSL_VERIFY_CLIENT_ONCE
 
-/* 1 when param names the peer to check: a host, an email or an IP. */
-static int names_peer(const X509_VERIFY_PARAM *param)
-{
-    char *ip;
-
-    if (X509_VERIFY_PARAM_get0_host((X509_VERIFY_PARAM *)param, 0) != NULL
-        || X509_VERIFY_PARAM_get0_email((X509_VERIFY_PARAM *)param) != NULL)
-        return 1;
-    /* get1_ip_asc() raises an error when there is no IP: not ours to show. */
-    ERR_set_mark();
-    ip = X509_VERIFY_PARAM_get1_ip_asc((X509_VERIFY_PARAM *)param);
-    ERR_pop_to_mark();
-    OPENSSL_free(ip);
-    return ip != NULL;
-}
-
-/* By the library's name rules. */
-enum tlsd_sni_check tlsd_guard_expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
-                                               const char **why)
-{
-    X509_VERIFY_PARAM *param = X509_STORE_CTX_get0_param(sctx);
-    const char *sni;
-    char *name;
-
-    if (names_peer(param))
-        return TLSD_NAME_OF_PROGRAM;
-    sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-    if (sni == NULL || *sni == '\0')
-        return TLSD_NAME_NONE;
-    /* A leading dot would read as "any subdomain of"; an IP literal sent
-     * as SNI (RFC 6066 forbids it) is checked as the address it is. */
-    if ((*why = tlsd_server_name_normalize(sni, strlen(sni), &name)) != NULL)
-        return TLSD_NAME_REFUSED;
-    ERR_set_mark();
-    if (!tlsd_server_name_expect(param, name))
-        *why = "refused by OpenSSL's host name rules";
-    ERR_pop_to_mark();
-    OPENSSL_free(name);
-    return *why == NULL ? TLSD_NAME_FROM_SNI : TLSD_NAME_REFUSED;
-}
-
 /* A host name failure of the leaf found by HostnameCheck itself, put
  * through the program's verify callback like any other failure. */
 static int fail_host_name(X509_STORE_CTX *sctx, const SSL *ssl, int reason, const char *detail)
@@ -270,8 +228,8 @@ static int refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard *g)
     int error = X509_STORE_CTX_get_error(sctx);
 
     if (error == X509_V_ERR_HOSTNAME_MISMATCH && g->hostname_check != TLSD_HOSTNAME_CHECK_OFF
-        && !names_peer(SSL_get0_param(ssl))
-        && !names_peer(X509_STORE_get0_param(X509_STORE_CTX_get0_store(sctx))))
+        && !tlsd_server_name_names_peer(SSL_get0_param(ssl))
+        && !tlsd_server_name_names_peer(X509_STORE_get0_param(X509_STORE_CTX_get0_store(sctx))))
         return TLSD_R_HOSTNAME_MISMATCH;
     if (g->enforce && tlsd_x509_error_of_level(error) && lowered_index >= 0
         && SSL_get_ex_data(ssl, lowered_index) != NULL)
@@ -311,11 +269,28 @@ static void report_refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard
 
 static int policy_verify_cb(int ok, X509_STORE_CTX *sctx);
 
+/* The verify callback of a context whose program did not choose one, in
+ * place of SSL_VERIFY_PEER when VerifyPeer is audited: it changes
+ * nothing, and its presence says that the choice was left to the policy
+ * (SSL_CTX_set_verify() by the program replaces it). */
+static int audit_unchosen_verify_cb(int ok, X509_STORE_CTX *sctx)
+{
+    (void)sctx;
+    return ok;
+}
+
+/* Whether the audit's mark is still on ssl: verification left to the policy. */
+static int audit_unchosen(const SSL *ssl)
+{
+    return SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE
+           && SSL_get_verify_callback(ssl) == audit_unchosen_verify_cb;
+}
+
 /* The verification of a client connection. */
 static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
 {
     const tlsd_guard *g = arg;
-    enum tlsd_sni_check name = TLSD_NAME_OF_PROGRAM;
+    enum tlsd_server_name_check name = TLSD_SERVER_NAME_OF_PROGRAM;
     const char *why = NULL;
     char detail[300];
     int ok;
@@ -334,16 +309,18 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
         SSL_set_verify(ssl, SSL_VERIFY_PEER, cb);
     }
     if (g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
-        name = tlsd_guard_expect_sni_name(sctx, ssl, &why);
-    ok = g->audit != NULL ? tlsd_audit_verify(g->audit, sctx, ssl) : X509_verify_cert(sctx);
+        name = tlsd_server_name_expect_sni(sctx, ssl, &why);
+    ok = g->audit != NULL ? tlsd_audit_verify(g->audit, sctx, ssl, audit_unchosen(ssl))
+                          : X509_verify_cert(sctx);
     if (ok <= 0)
         report_refusing_key(sctx, ssl, g);
-    if (ok > 0 && name == TLSD_NAME_REFUSED) {
+    if (ok > 0 && name == TLSD_SERVER_NAME_REFUSED) {
         snprintf(detail, sizeof(detail), "HostnameCheck: SNI name '%.200s': %s",
                  SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name), why);
         tlsd_debug("%s", detail);
         ok = fail_host_name(sctx, ssl, TLSD_R_BAD_HOSTNAME, detail);
-    } else if (ok > 0 && name == TLSD_NAME_NONE && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
+    } else if (ok > 0 && name == TLSD_SERVER_NAME_NONE
+               && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
         ok = fail_host_name(sctx, ssl, TLSD_R_NO_SERVER_NAME,
                             "HostnameCheck=require: the client set neither SNI nor a host to check");
     }
@@ -418,7 +395,7 @@ static int anonymous_suite_allowed(const SSL *s, const tlsd_guard *g, const SSL_
         return 1;
     if (!verification_required(g, s)) {
         if (g->audit != NULL)
-            tlsd_audit_no_certificate(g->audit, s);
+            tlsd_audit_no_certificate(g->audit, s, audit_unchosen(s));
         return 1;
     }
     TLSD_RAISE(TLSD_R_PEER_NOT_AUTHENTICATED, "VerifyPeer=%s: the server chose %s, an anonymous "
@@ -440,7 +417,8 @@ static int verification_security(const SSL *s, const tlsd_guard *g, int op, cons
            || tlsd_verify_lock_security(s, op, other, verify_client, g);
 }
 
-struct tlsd_audit *tlsd_guard_audit_of(const SSL *ssl)
+/* The audit of the guard on ssl's context, or NULL. */
+static const tlsd_audit *audit_of(const SSL *ssl)
 {
     const SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
     const tlsd_guard *g;
@@ -451,6 +429,26 @@ struct tlsd_audit *tlsd_guard_audit_of(const SSL *ssl)
     return g != NULL ? g->audit : NULL;
 }
 
+static void audit_info_cb(const SSL *ssl, int where, int ret)
+{
+    const tlsd_audit *a;
+
+    (void)ret;
+    if ((where & SSL_CB_HANDSHAKE_DONE) && (a = audit_of(ssl)) != NULL)
+        tlsd_audit_handshake_done(a, ssl);
+}
+
+/* Hooks the audit on: the end of the handshake, unless the program has an
+ * info callback; and, where VerifyPeer is audited on a context that may
+ * verify, the mark that the choice is left to the policy. */
+static void install_audit(const tlsd_guard *g, SSL_CTX *ctx, int peer_verifier)
+{
+    if (SSL_CTX_get_info_callback(ctx) == NULL)
+        SSL_CTX_set_info_callback(ctx, audit_info_cb);
+    if (peer_verifier && tlsd_audit_verifies_peer(g->audit))
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, audit_unchosen_verify_cb);
+}
+
 static void free_guard(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                        long argl, void *argp)
 {
@@ -458,7 +456,7 @@ static void free_guard(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
     tlsd_guard_free(ptr);
 }
 
-int tlsd_guard_register_hook(CRYPTO_EX_new *on_new)
+int tlsd_guard_register_index(CRYPTO_EX_new *on_new)
 {
     return CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, NULL, on_new,
                                    NULL, free_guard);
@@ -494,8 +492,8 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
             ok &= tlsd_trust_source_attach(g->trust, ctx, TLSD_TRUST_ANCHORLESS_CLIENTS);
     }
     if (g->audit != NULL)
-        ok &= tlsd_audit_install(g->audit, ctx, client || generic);
+        install_audit(g, ctx, client || generic);
     if (g->keylog != NULL)
-        ok &= tlsd_keylog_attach(g->keylog, ctx);
+        ok &= tlsd_keylog_install(g->keylog, ctx);
     return ok;
 }

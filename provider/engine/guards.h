@@ -25,31 +25,17 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path);
  * refuses every handshake, raising TLSD_R_TLS_REFUSED with detail. */
 tlsd_guard *tlsd_guard_new_refusing(const char *detail);
 
+/* Drops a reference (NULL: nothing); the last frees the guard. */
 void tlsd_guard_free(tlsd_guard *g);
 
 /* Registers the SSL_CTX ex_data index that holds each context's guard,
- * with on_new run for every new context. Once per process; the index is
+ * with on_new run for every new context. Once per process (the caller
+ * sees to it: the module, under its own lock); the index is
  * never freed (the module stays mapped). Returns the index, or -1. */
-int tlsd_guard_register_hook(CRYPTO_EX_new *on_new);
+int tlsd_guard_register_index(CRYPTO_EX_new *on_new);
 
 /* Installs g on a new context (from the hook, with the index's ad and
  * idx). Returns 1, or 0 when part of it could not be installed. */
 int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx);
-
-/* What HostnameCheck found to check the certificate against. */
-enum tlsd_sni_check {
-    TLSD_NAME_OF_PROGRAM, /* the program set a host, IP or email of its own */
-    TLSD_NAME_FROM_SNI,   /* the SNI name, now expected by the verification */
-    TLSD_NAME_NONE,       /* no SNI either */
-    TLSD_NAME_REFUSED     /* an SNI name no certificate may match */
-};
-
-/* Makes sctx's verification expect ssl's SNI name when the program set no
- * host, IP or email of its own (why: the reason of a refused name). */
-enum tlsd_sni_check tlsd_guard_expect_sni_name(X509_STORE_CTX *sctx, const SSL *ssl,
-                                               const char **why);
-
-/* The audit (audit.h) of the guard on ssl's context, or NULL. */
-struct tlsd_audit *tlsd_guard_audit_of(const SSL *ssl);
 
 #endif

@@ -25,11 +25,11 @@ struct tlsd_keylog {
 };
 
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t index_once = PTHREAD_ONCE_INIT;
-static int ctx_index = -1;
+static CRYPTO_ONCE keylog_index_once = CRYPTO_ONCE_STATIC_INIT;
+static int keylog_index = -1; /* SSL_CTX ex_data: the context's key log */
 
 
-void tlsd_keylog_release(tlsd_keylog *kl)
+void tlsd_keylog_free(tlsd_keylog *kl)
 {
     if (kl != NULL && atomic_fetch_sub(&kl->refs, 1) == 1) {
         close(kl->fd);
@@ -41,7 +41,7 @@ static void free_keylog(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                         long argl, void *argp)
 {
     (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
-    tlsd_keylog_release(ptr);
+    tlsd_keylog_free(ptr);
 }
 
 /* SSL_CTX_dup is not in OpenSSL's API, but ex_data dup must not share
@@ -57,15 +57,15 @@ static int dup_keylog(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **fro
     return 1;
 }
 
-static void register_index(void)
+static void register_keylog_index(void)
 {
-    ctx_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, NULL, NULL,
-                                        dup_keylog, free_keylog);
+    keylog_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, NULL, NULL,
+                                           dup_keylog, free_keylog);
 }
 
 static void write_line(const SSL *ssl, const char *line)
 {
-    tlsd_keylog *kf = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ctx_index);
+    tlsd_keylog *kf = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), keylog_index);
     size_t len = strlen(line);
     char *buf;
 
@@ -121,7 +121,7 @@ static void probe_libssl(void)
     dl_iterate_phdr(find_name_in_libssl, &openssl_writes);
 }
 
-int tlsd_openssl_writes_keylog(void)
+int tlsd_keylog_openssl_writes(void)
 {
     pthread_once(&openssl_writes_once, probe_libssl);
     return openssl_writes;
@@ -138,7 +138,7 @@ const char *tlsd_keylog_path_of(const char *path)
         return NULL;
     /* OpenSSL that writes the file itself does so for every context: a
      * second writer would log every secret twice. */
-    return tlsd_openssl_writes_keylog() ? NULL : path;
+    return tlsd_keylog_openssl_writes() ? NULL : path;
 }
 
 /* Why this thread's last tlsd_keylog_open() failed. */
@@ -184,23 +184,22 @@ tlsd_keylog *tlsd_keylog_open(const char *path)
     return kl;
 }
 
-int tlsd_keylog_attach(tlsd_keylog *kl, SSL_CTX *ctx)
+int tlsd_keylog_install(tlsd_keylog *kl, SSL_CTX *ctx)
 {
     tlsd_keylog *old;
 
-    pthread_once(&index_once, register_index);
-    if (ctx_index < 0) {
+    if (!CRYPTO_THREAD_run_once(&keylog_index_once, register_keylog_index) || keylog_index < 0) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         return 0;
     }
-    old = SSL_CTX_get_ex_data(ctx, ctx_index);
-    if (!SSL_CTX_set_ex_data(ctx, ctx_index, kl)) {
+    old = SSL_CTX_get_ex_data(ctx, keylog_index);
+    if (!SSL_CTX_set_ex_data(ctx, keylog_index, kl)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         return 0;
     }
     if (kl != NULL)
         atomic_fetch_add(&kl->refs, 1);
-    tlsd_keylog_release(old);
+    tlsd_keylog_free(old);
     SSL_CTX_set_keylog_callback(ctx, kl != NULL ? write_line : NULL);
     return 1;
 }
@@ -212,7 +211,7 @@ int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path)
 
     if (path != NULL && (kl = tlsd_keylog_open(path)) == NULL)
         return 0;
-    ok = tlsd_keylog_attach(kl, ctx);
-    tlsd_keylog_release(kl);
+    ok = tlsd_keylog_install(kl, ctx);
+    tlsd_keylog_free(kl);
     return ok;
 }

@@ -11,7 +11,7 @@ typedef struct tlsd_keylog tlsd_keylog;
 /* True when this process's libssl writes SSLKEYLOGFILE itself, for every
  * context (3.5+ built with enable-sslkeylog), whatever KeyLog says. Decided
  * at run time, from the libssl in use. */
-int tlsd_openssl_writes_keylog(void);
+int tlsd_keylog_openssl_writes(void);
 
 /* SSLKEYLOGFILE (secure_getenv; empty is unset), or NULL when unset or
  * when OpenSSL writes it itself. */
@@ -34,9 +34,11 @@ tlsd_keylog *tlsd_keylog_open(const char *path);
  * link"; "" after a success. */
 const char *tlsd_keylog_why(void);
 
-/* Logs ctx's secrets to kl (NULL: stop); ctx takes its own reference. */
-int tlsd_keylog_attach(tlsd_keylog *kl, SSL_CTX *ctx);
+/* Logs ctx's secrets to kl (NULL: stop); ctx takes its own reference.
+ * Returns 1, or 0 with TLSD_R_OUT_OF_MEMORY raised (ctx unchanged). */
+int tlsd_keylog_install(tlsd_keylog *kl, SSL_CTX *ctx);
 
-void tlsd_keylog_release(tlsd_keylog *kl);
+/* Drops a reference (NULL: nothing); the last closes the file. */
+void tlsd_keylog_free(tlsd_keylog *kl);
 
 #endif

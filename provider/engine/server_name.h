@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
 
 /* Checks name (len bytes, not necessarily NUL-terminated) by Python's
@@ -25,5 +26,22 @@ int tlsd_server_name_is_ip(const char *name);
  * else as a host name. 0 when OpenSSL refuses the name (4.0 validates host
  * names) or memory is short: the name can then match no certificate. */
 int tlsd_server_name_expect(X509_VERIFY_PARAM *param, const char *name);
+
+/* 1 when param names the peer to check: a host, an email or an IP. */
+int tlsd_server_name_names_peer(const X509_VERIFY_PARAM *param);
+
+/* What a client's verification found to check the certificate against. */
+enum tlsd_server_name_check {
+    TLSD_SERVER_NAME_OF_PROGRAM, /* the program set a host, IP or email of its own */
+    TLSD_SERVER_NAME_FROM_SNI,   /* the SNI name, now expected by the verification */
+    TLSD_SERVER_NAME_NONE,       /* no SNI either */
+    TLSD_SERVER_NAME_REFUSED     /* an SNI name no certificate may match */
+};
+
+/* Makes sctx's verification expect ssl's SNI name when the program set no
+ * host, IP or email of its own (HostnameCheck, enforced or audited); *why
+ * is set to the reason when the result is TLSD_SERVER_NAME_REFUSED. */
+enum tlsd_server_name_check tlsd_server_name_expect_sni(X509_STORE_CTX *sctx, const SSL *ssl,
+                                                        const char **why);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "verify_lock.h"
 
-#include <pthread.h>
+#include <openssl/crypto.h>
 
 #include <openssl/err.h>
 
@@ -20,10 +20,10 @@ static _Thread_local int program_accepted_failure;
  * good server lets a later handshake of the same SSL through (SSL_clear(),
  * renegotiation). Never freed: it is a marker, not memory. */
 static int verified_index = -1;
-static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+static CRYPTO_ONCE verified_index_once = CRYPTO_ONCE_STATIC_INIT;
 static char verified_marker;
 
-static void register_index(void)
+static void register_verified_index(void)
 {
     verified_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, NULL, NULL);
 }
@@ -47,7 +47,7 @@ int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify veri
     X509_STORE_CTX_verify_cb cb = X509_STORE_CTX_get_verify_cb(sctx);
     int mode = SSL_get_verify_mode(ssl), ok;
 
-    pthread_once(&index_once, register_index);
+    (void)CRYPTO_THREAD_run_once(&verified_index_once, register_verified_index);
     /* libssl reads the mode after this callback returns: with
      * SSL_VERIFY_PEER a failure ends the handshake. The program's callback
      * stays the connection's (CPython's way of setting a mode keeps it). */
@@ -110,18 +110,50 @@ static int without_certificate(const SSL *s)
     return 0;
 }
 
+/* The lock's own verification of the server's chain, for a program whose
+ * cert verify callback replaced the module's. 0 refuses, with the reason
+ * raised. */
+static int verify_here(SSL *ssl, X509 *leaf, tlsd_client_verify verify, const void *arg)
+{
+    X509_STORE_CTX *sctx = X509_STORE_CTX_new();
+    int ok = 0, error;
+
+    ERR_set_mark();
+    if (sctx != NULL
+        && X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl)), leaf,
+                               SSL_get_peer_cert_chain(ssl))
+        && X509_STORE_CTX_set_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx(), ssl)) {
+        X509_STORE_CTX_set_default(sctx, "ssl_server");
+        X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(sctx), SSL_get0_param(ssl));
+        X509_STORE_CTX_set_verify_cb(sctx, SSL_get_verify_callback(ssl));
+        ok = tlsd_verify_lock_run(sctx, ssl, verify, arg) > 0;
+        SSL_set_verify_result(ssl, X509_STORE_CTX_get_error(sctx));
+    }
+    ERR_pop_to_mark();
+    if (!ok) {
+        error = sctx != NULL ? X509_STORE_CTX_get_error(sctx) : X509_V_ERR_OUT_OF_MEM;
+        TLSD_RAISE(TLSD_R_VERIFY_REQUIRED, "VerifyPeer=force: X509 error %d (%s); the program "
+                   "replaced the module's certificate verification", error,
+                   X509_verify_cert_error_string(error));
+        tlsd_debug("VerifyPeer=force: handshake refused: the program replaced the module's "
+                   "certificate verification (SSL_CTX_set_cert_verify_callback), and the "
+                   "server certificate does not verify (%s)",
+                   X509_verify_cert_error_string(error));
+    }
+    X509_STORE_CTX_free(sctx);
+    return ok;
+}
+
 int tlsd_verify_lock_security(const SSL *s, int op, const void *other, tlsd_client_verify verify,
                               const void *arg)
 {
     SSL *ssl = (SSL *)s; /* the callback's SSL is the connection's own */
     OSSL_HANDSHAKE_STATE state;
-    X509_STORE_CTX *sctx;
     X509 *leaf;
-    int ok = 0, error;
 
     if (s == NULL || SSL_is_server(s))
         return 1;
-    pthread_once(&index_once, register_index);
+    (void)CRYPTO_THREAD_run_once(&verified_index_once, register_verified_index);
     if (verified_index < 0)
         return 0; /* no lock without its mark */
     state = SSL_get_state(s);
@@ -149,29 +181,5 @@ int tlsd_verify_lock_security(const SSL *s, int op, const void *other, tlsd_clie
         return 1;
     if ((leaf = SSL_get0_peer_certificate(s)) == NULL)
         return without_certificate(s);
-    sctx = X509_STORE_CTX_new();
-    ERR_set_mark();
-    if (sctx != NULL
-        && X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(s)), leaf,
-                               SSL_get_peer_cert_chain(s))
-        && X509_STORE_CTX_set_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx(), ssl)) {
-        X509_STORE_CTX_set_default(sctx, "ssl_server");
-        X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(sctx), SSL_get0_param(ssl));
-        X509_STORE_CTX_set_verify_cb(sctx, SSL_get_verify_callback(ssl));
-        ok = tlsd_verify_lock_run(sctx, ssl, verify, arg) > 0;
-        SSL_set_verify_result(ssl, X509_STORE_CTX_get_error(sctx));
-    }
-    ERR_pop_to_mark();
-    if (!ok) {
-        error = sctx != NULL ? X509_STORE_CTX_get_error(sctx) : X509_V_ERR_OUT_OF_MEM;
-        TLSD_RAISE(TLSD_R_VERIFY_REQUIRED, "VerifyPeer=force: X509 error %d (%s); the program "
-                   "replaced the module's certificate verification", error,
-                   X509_verify_cert_error_string(error));
-        tlsd_debug("VerifyPeer=force: handshake refused: the program replaced the module's "
-                   "certificate verification (SSL_CTX_set_cert_verify_callback), and the "
-                   "server certificate does not verify (%s)",
-                   X509_verify_cert_error_string(error));
-    }
-    X509_STORE_CTX_free(sctx);
-    return ok;
+    return verify_here(ssl, leaf, verify, arg);
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_output.h"
+
 #define MAX_PROGRAMS 64
 #define MAX_ITEMS 32 /* reasons, X509 errors, peers per program */
 #define TEXT_PEERS 5 /* peers the text report lists */
@@ -96,7 +98,7 @@ static unsigned long sorted_peers(const program *p, item *out)
     return p->connections - listed;
 }
 
-/* One audit line of the module's exact shape (audit.c conn_write):
+/* One audit line of the module's exact shape (tlsd_audit_record_write):
  * "audit program=P pid=N role=client|server peer=S reasons=K:w,...
  * [x509_error=N x509_text="..."] [version=V floor=F] [cipher=C]". */
 typedef struct {
@@ -360,52 +362,50 @@ static const char *module_message(const char *line)
     return p + n + 3;
 }
 
-/* Text of ours or the log's: escaped for a JSON string all the same. */
-static void json_string(FILE *out, const char *s)
+/* Names from the log and the peers: json_output.h takes any bytes. */
+static json_t *items_json(const item *items, int n, int peers)
 {
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7f)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
+    json_t *o = json_object();
+    int ok = o != NULL;
+
+    for (int i = 0; ok && i < n; i++)
+        ok = tlsd_json_output_set(o, items[i].name,
+                                  json_integer(peers ? peer_count(&items[i]) : items[i].count));
+    if (!ok)
+        json_decref(o);
+    return ok ? o : NULL;
 }
 
-static void json_items(FILE *out, const char *key, const item *items, int n, int peers)
+static json_t *program_json(const program *p)
 {
-    fprintf(out, ", ");
-    json_string(out, key);
-    fprintf(out, ": {");
-    for (int i = 0; i < n; i++) {
-        fprintf(out, "%s", i ? ", " : "");
-        json_string(out, items[i].name);
-        fprintf(out, ": %lu", peers ? peer_count(&items[i]) : items[i].count);
-    }
-    fprintf(out, "}");
+    item peers[MAX_ITEMS];
+    unsigned long rest = sorted_peers(p, peers);
+
+    return json_pack("{s:o, s:I, s:o, s:o, s:o, s:I}", "program", tlsd_json_output_string(p->name),
+                     "connections", (json_int_t)p->connections,
+                     "reasons", items_json(p->reasons, p->n_reasons, 0),
+                     "x509_errors", items_json(p->errors, p->n_errors, 0),
+                     "peers", items_json(peers, p->n_peers, 1), "more_peers", (json_int_t)rest);
 }
 
-static void print_json(const report *r, FILE *out)
+/* Returns 1, or 0 when memory is short or the write fails. */
+static int print_json(const report *r, FILE *out)
 {
-    fprintf(out, "{\"connections\": %lu, \"suppressed\": %lu, \"programs\": [", r->connections,
-            r->suppressed);
-    for (int i = 0; i < r->n_programs; i++) {
-        const program *p = &r->programs[i];
-        item peers[MAX_ITEMS];
-        unsigned long rest = sorted_peers(p, peers);
+    json_t *programs = json_array(), *j;
+    int ok = programs != NULL;
 
-        fprintf(out, "%s{\"program\": ", i ? ", " : "");
-        json_string(out, p->name);
-        fprintf(out, ", \"connections\": %lu", p->connections);
-        json_items(out, "reasons", p->reasons, p->n_reasons, 0);
-        json_items(out, "x509_errors", p->errors, p->n_errors, 0);
-        json_items(out, "peers", peers, p->n_peers, 1);
-        fprintf(out, ", \"more_peers\": %lu}", rest);
+    for (int i = 0; ok && i < r->n_programs; i++)
+        ok = json_array_append_new(programs, program_json(&r->programs[i])) == 0;
+    if (!ok) {
+        json_decref(programs);
+        return 0;
     }
-    fprintf(out, "], \"other_programs\": %lu}\n", r->other_programs);
+    j = json_pack("{s:I, s:I, s:o, s:I}", "connections", (json_int_t)r->connections,
+                  "suppressed", (json_int_t)r->suppressed, "programs", programs,
+                  "other_programs", (json_int_t)r->other_programs);
+    ok = j != NULL && tlsd_json_output_dump(j, out);
+    json_decref(j);
+    return ok;
 }
 
 /* Names come from the log, peers' from the peer: what is not printable
@@ -491,9 +491,9 @@ int tlsd_audit_report(FILE *in, FILE *out, int json)
             any = 1;
         }
     }
-    if (json)
-        print_json(r, out);
-    else
+    if (json && !print_json(r, out))
+        any = 0;
+    else if (!json)
         print_text(r, out);
     free(r);
     return any ? 0 : 1;

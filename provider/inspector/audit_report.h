@@ -3,7 +3,7 @@
  * policy would have refused, and why, from an audit log (a file, or the
  * lines of journalctl -t tlsdefaults). Only the module's own lines count:
  * its tag "tlsdefaults[PID]: " at the start of the line or right after a
- * syslog or journal header, then exactly the shapes audit.c and
+ * syslog or journal header, then exactly the shapes audit_record.c and
  * audit_log.c write; another program's line that holds such text (sshd
  * logs the user names clients send) counts for nothing. What is printed
  * is escaped, and the peers kept per program are the most frequent ones
@@ -13,8 +13,9 @@
 
 #include <stdio.h>
 
-/* Reads in to its end and writes the summary to out, as text or JSON.
- * Returns 0, or 1 when in holds no audit line at all. */
+/* Reads in to its end and writes the summary to out, as text or JSON
+ * (json_output.h). Returns 0, or 1 when in holds no audit line at all or
+ * the JSON could not be made or written. */
 int tlsd_audit_report(FILE *in, FILE *out, int json);
 
 #endif

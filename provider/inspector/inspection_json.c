@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tlsdefaults-info --json: the same record as the text output, built with
- * jansson (escaping is its job, not ours), keys in the text's order. */
+ * jansson and written as every report of the inspector is (json_output.h),
+ * keys in the text's order. */
 #include <stdio.h>
 
-#include <jansson.h>
-
 #include "inspection.h"
+#include "json_output.h"
 
-/* A string, or JSON null for NULL. Bytes that are not UTF-8 (a file
- * name, an error's text) go out as they are, as the text output shows
- * them, rather than losing the field. */
+/* A string, or JSON null for NULL. Text that is not UTF-8 (a file name,
+ * an error's text) is read byte by byte rather than losing the field. */
 static json_t *text(const char *s)
 {
     json_t *j;
@@ -17,7 +16,7 @@ static json_t *text(const char *s)
     if (s == NULL)
         return json_null();
     j = json_string(s);
-    return j != NULL ? j : json_string_nocheck(s);
+    return j != NULL ? j : tlsd_json_output_string(s);
 }
 
 static json_t *context_object(const row *rows, int n)
@@ -53,7 +52,7 @@ void tlsd_inspection_json_print(const inspection *in, const inspection_rows *row
     json_object_set_new(top, "errors", text(in->errors));
     json_object_set_new(top, "client", context_object(rows->client, rows->n_client));
     json_object_set_new(top, "server", context_object(rows->server, rows->n_server));
-    json_dumpf(top, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    putchar('\n');
+    if (!tlsd_json_output_dump(top, stdout))
+        fprintf(stderr, "tlsdefaults-info: cannot write the JSON output\n");
     json_decref(top);
 }

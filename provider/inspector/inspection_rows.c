@@ -165,7 +165,7 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
 
     tlsd_policy_describe_each(in->policy, ctx, key_row, &w);
     r = add(rows, &w.n, "KeyLogWriter");
-    if (tlsd_openssl_writes_keylog()) {
+    if (tlsd_keylog_openssl_writes()) {
         snprintf(r->value, sizeof(r->value), "OpenSSL itself, for every context");
         snprintf(r->origin, sizeof(r->origin),
                  "libssl built with enable-sslkeylog; KeyLog cannot stop it");

@@ -115,7 +115,7 @@ static int register_ctx_hook(void)
 
     pthread_mutex_lock(&index_lock);
     if (ctx_index < 0)
-        ctx_index = tlsd_guard_register_hook(on_new_ctx);
+        ctx_index = tlsd_guard_register_index(on_new_ctx);
     ok = ctx_index >= 0;
     pthread_mutex_unlock(&index_lock);
     return ok;

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "audit_record.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/x509_vfy.h>
+
+#include "debug.h"
+#include "policy_floor.h"
+#include "program_match.h"
+
+static int record_index = -1;
+static CRYPTO_ONCE record_index_once = CRYPTO_ONCE_STATIC_INIT;
+
+static void free_record(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+                        void *argp)
+{
+    tlsd_audit_record *r = ptr;
+
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    if (r == NULL)
+        return;
+    tlsd_audit_record_write(r);
+    tlsd_audit_log_free(r->log);
+    free(r);
+}
+
+/* SSL_dup() copies ex_data pointers: the copy starts without a record. */
+static int dup_record(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d, int idx,
+                      long argl, void *argp)
+{
+    (void)to, (void)from, (void)idx, (void)argl, (void)argp;
+    *from_d = NULL;
+    return 1;
+}
+
+static void register_record_index(void)
+{
+    record_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, dup_record,
+                                           free_record);
+}
+
+int tlsd_audit_record_register(void)
+{
+    return CRYPTO_THREAD_run_once(&record_index_once, register_record_index) && record_index >= 0;
+}
+
+/* Copies text as one token: bytes outside a safe set become \xNN (an SNI
+ * name comes from the peer). */
+static void token(char *out, size_t cap, const char *text)
+{
+    size_t o = 0;
+
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0' && o + 5 < cap; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
+            || strchr(".-_:[]*", *p) != NULL)
+            out[o++] = (char)*p;
+        else
+            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
+    }
+    out[o] = '\0';
+}
+
+static void peer_of(const SSL *ssl, char *out, size_t cap)
+{
+    const char *sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    char addr[INET6_ADDRSTRLEN + 8] = "unknown";
+    int fd = SSL_get_fd(ssl);
+
+    if (sni != NULL && *sni != '\0') {
+        token(out, cap, sni);
+        return;
+    }
+    if (fd >= 0 && getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
+        char ip[INET6_ADDRSTRLEN];
+
+        if (ss.ss_family == AF_INET
+            && inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, ip, sizeof(ip)) != NULL)
+            snprintf(addr, sizeof(addr), "%s:%u", ip, ntohs(((struct sockaddr_in *)&ss)->sin_port));
+        else if (ss.ss_family == AF_INET6
+                 && inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, ip, sizeof(ip)) != NULL)
+            snprintf(addr, sizeof(addr), "[%s]:%u", ip, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
+    }
+    token(out, cap, addr);
+}
+
+tlsd_audit_record *tlsd_audit_record_find(const SSL *ssl)
+{
+    return record_index < 0 ? NULL : SSL_get_ex_data(ssl, record_index);
+}
+
+tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *cssl)
+{
+    SSL *ssl = (SSL *)cssl;
+    tlsd_audit_record *r = tlsd_audit_record_find(ssl);
+
+    if (r != NULL)
+        return r;
+    if ((r = calloc(1, sizeof(*r))) == NULL)
+        return NULL;
+    r->log = tlsd_audit_log_ref(log);
+    r->server = SSL_is_server(ssl);
+    peer_of(ssl, r->peer, sizeof(r->peer));
+    if (!SSL_set_ex_data(ssl, record_index, r)) {
+        tlsd_audit_log_free(r->log);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void append(char *buf, size_t cap, const char *fmt, const char *a, const char *b)
+{
+    size_t used = strlen(buf);
+
+    snprintf(buf + used, cap - used, fmt, a, b);
+}
+
+/* reasons=Key:what,... */
+static void append_reasons(char *line, size_t cap, const tlsd_audit_record *r)
+{
+    const char *sep = "";
+
+#define REASON(bit, what, key)                              \
+    if (r->reasons & (bit)) {                               \
+        append(line, cap, "%s%s", sep, key);                \
+        append(line, cap, ":%s%s", what, "");               \
+        sep = ",";                                          \
+    }
+    REASON(TLSD_AUDIT_RECORD_UNVERIFIED, "unverified", "VerifyPeer")
+    REASON(TLSD_AUDIT_RECORD_VERIFY_OFF, "verification-off", "VerifyPeer")
+    REASON(TLSD_AUDIT_RECORD_NO_CERT, "no-certificate", "VerifyPeer")
+    REASON(TLSD_AUDIT_RECORD_HOSTNAME, "mismatch", "HostnameCheck")
+    REASON(TLSD_AUDIT_RECORD_NO_SNI, "no-server-name", "HostnameCheck")
+    REASON(TLSD_AUDIT_RECORD_VERIFY_FLAGS, "failed", "VerifyFlags")
+    REASON(TLSD_AUDIT_RECORD_VERSION, "version-below-floor", r->key_version)
+    REASON(TLSD_AUDIT_RECORD_CIPHER, "cipher-not-allowed", r->key_cipher)
+    REASON(TLSD_AUDIT_RECORD_LEVEL, "below-security-level", "Enforce")
+#undef REASON
+}
+
+/* Keys and values carry no secret: names, numbers, the peer's name or
+ * address. */
+void tlsd_audit_record_write(tlsd_audit_record *r)
+{
+    char line[1024], prog[256], text[160];
+    tlsd_program self; /* the executable the kernel runs: argv[0] can say anything */
+
+    if (r->written || r->reasons == 0)
+        return;
+    r->written = 1;
+    token(prog, sizeof(prog), tlsd_program_self(&self) ? self.base : "unknown");
+    snprintf(line, sizeof(line), "audit program=%s pid=%ld role=%s peer=%s reasons=", prog,
+             (long)getpid(), r->server ? "server" : "client", r->peer);
+    append_reasons(line, sizeof(line), r);
+    if (r->reasons & (TLSD_AUDIT_RECORD_UNVERIFIED | TLSD_AUDIT_RECORD_VERIFY_OFF
+                      | TLSD_AUDIT_RECORD_HOSTNAME | TLSD_AUDIT_RECORD_VERIFY_FLAGS
+                      | TLSD_AUDIT_RECORD_LEVEL)) {
+        char num[16];
+
+        snprintf(num, sizeof(num), "%d", r->x509_error);
+        /* The library's text for the error, quoted: it has spaces. */
+        snprintf(text, sizeof(text), "%s", X509_verify_cert_error_string(r->x509_error));
+        for (char *p = text; *p != '\0'; p++)
+            if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+                *p = '?';
+        append(line, sizeof(line), " x509_error=%s x509_text=\"%s\"", num, text);
+    }
+    if (r->reasons & TLSD_AUDIT_RECORD_VERSION)
+        append(line, sizeof(line), " version=%s floor=%s", tlsd_policy_describe_version(r->version),
+               tlsd_policy_describe_version(r->floor));
+    if ((r->reasons & TLSD_AUDIT_RECORD_CIPHER)
+        || ((r->reasons & TLSD_AUDIT_RECORD_NO_CERT) && r->cipher[0] != '\0'))
+        append(line, sizeof(line), " cipher=%s%s", r->cipher, "");
+    tlsd_debug("%s", line);
+    tlsd_audit_log_write(r->log, line);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A connection's audit record: what the policy would have refused in it
+ * (audit.h decides that), kept in the SSL's ex_data and written as one
+ * line to the audit log (audit_log.h) at the end of the handshake, or
+ * when the SSL is freed (a failed handshake, or a program whose own info
+ * callback replaced the guard's). */
+#ifndef TLSD_AUDIT_RECORD_H
+#define TLSD_AUDIT_RECORD_H
+
+#include <openssl/ssl.h>
+
+#include "audit_log.h"
+
+/* What the policy would have refused in one connection. */
+enum {
+    TLSD_AUDIT_RECORD_UNVERIFIED = 1 << 0,   /* verification left to the policy fails */
+    TLSD_AUDIT_RECORD_VERIFY_OFF = 1 << 1,   /* the program chose none, and it fails */
+    TLSD_AUDIT_RECORD_HOSTNAME = 1 << 2,     /* the SNI name does not match */
+    TLSD_AUDIT_RECORD_NO_SNI = 1 << 3,       /* HostnameCheck = require, no name */
+    TLSD_AUDIT_RECORD_VERIFY_FLAGS = 1 << 4, /* fails with the policy's VerifyFlags only */
+    TLSD_AUDIT_RECORD_VERSION = 1 << 5,      /* negotiated below the floor */
+    TLSD_AUDIT_RECORD_CIPHER = 1 << 6,       /* a suite the policy does not allow */
+    TLSD_AUDIT_RECORD_LEVEL = 1 << 7,        /* the chain fails at Enforce's security level */
+    TLSD_AUDIT_RECORD_NO_CERT = 1 << 8,      /* the server sent no certificate (aNULL) */
+};
+
+typedef struct {
+    tlsd_audit_log *log;       /* its own reference: the context may go first */
+    int server;
+    unsigned reasons;          /* the bits above */
+    int x509_error;
+    int version;
+    char cipher[64];
+    char peer[160];
+    char key_version[16], key_cipher[16]; /* the key each of those is refused by */
+    int floor;
+    int negotiated_checked, written;
+} tlsd_audit_record;
+
+/* Registers the SSL ex_data index of the records, once per process.
+ * Returns 1, or 0 when OpenSSL has no index to give. */
+int tlsd_audit_record_register(void);
+
+/* ssl's record, made (with a reference to log) on first use; NULL when
+ * memory is short. */
+tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *ssl);
+
+/* ssl's record if it has one, else NULL. */
+tlsd_audit_record *tlsd_audit_record_find(const SSL *ssl);
+
+/* Writes r's line, once, when it holds a reason: "audit program=NAME
+ * pid=N role=client peer=NAME reasons=Key:what,... [x509_error=N
+ * x509_text="..."] [version=V floor=F] [cipher=C]". */
+void tlsd_audit_record_write(tlsd_audit_record *r);
+
+#endif
