@@ -7,7 +7,9 @@
  *   3. the same vs Python's ssl.create_default_context() (python_contexts.py)
  *   4. memory per additional context (helper and module-injected)
  *   5. full handshakes per second with the module vs without
- *   6. contexts per second from 1 and 2 threads, module loaded
+ *   6. contexts per second from 1 and 2 threads, with the module and
+ *      without (OpenSSL's own scaling), and how long the module holds its
+ *      busiest lock per context (lock_hold.h)
  *   7. start-up: whole processes with the module in OPENSSL_CONF vs
  *      without (issue 15): a process that only loads the configuration,
  *      the same making one SSL_CTX, a program linked with libcrypto only,
@@ -15,7 +17,7 @@
  *
  * Times are medians of interleaved rounds; each figure is printed with its
  * ratio and the target of issue 5. Not a test: it never fails on a number.
- * usage: tlsd-bench [--quick | --profile | --startup [--quick]] */
+ * usage: tlsd-bench [--quick | --profile | --startup [--quick] | --threads [--quick]] */
 #include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
@@ -37,6 +39,7 @@
 #include "test_config.h"
 #include "test_handshake.h"
 #include "test_process.h"
+#include "lock_hold.h"
 
 #define ROUNDS 7
 
@@ -263,6 +266,49 @@ static double contexts_per_second(int threads, ctx_maker make, int n)
 static double one_thread(ctx_maker make, int n) { return contexts_per_second(1, make, n); }
 static double two_threads(ctx_maker make, int n) { return contexts_per_second(2, make, n); }
 
+/* The busiest of the module's locks, per context made from one thread
+ * after the load's first:
+ * the time it is held, which caps a process at 1 / that many contexts per
+ * second whatever its cores, and how often it is taken. */
+static void lock_hold_row(int n)
+{
+    double held;
+    long taken;
+
+    module_load();
+    /* The load's first context runs its deferred build, once, under a
+     * lock of its own: not the per-context path. */
+    SSL_CTX_free(bare_client());
+    if (!lock_hold_start("/tlsdefaults.so")) {
+        printf("  %-44s (not measured: the module's locks are not interposed)\n", "lock hold");
+        module_unload();
+        return;
+    }
+    time_contexts(bare_client, n);
+    lock_hold_stop(&held, &taken);
+    module_unload();
+    printf("  %-44s %9.0f ns per context (taken %.1f times)   ceiling %.2g contexts/s\n",
+           "busiest module lock, held", held / n * 1e9, (double)taken / n,
+           held > 0 ? n / held : 0.0);
+}
+
+static void threads_rows(int n)
+{
+    double a, b, scaling[2];
+
+    printf("\n6. contexts per second from 1 and 2 threads (SSL_CTX_new(TLS_client_method))\n");
+    for (int with = 0; with <= 1; with++) {
+        interleaved((side){one_thread, bare_client, with}, (side){two_threads, bare_client, with},
+                    n / 2, &a, &b);
+        scaling[with] = b / a;
+        printf("  %-44s 1 thread %9.0f /s   2 threads %9.0f /s   scaling %5.2f   (target > 1)\n",
+               with ? "module loaded" : "without the module (OpenSSL alone)", a, b, b / a);
+    }
+    printf("  %-44s module %5.2f   OpenSSL %5.2f   ratio %6.3f   (target >= 1)\n",
+           "1->2 thread scaling, module vs OpenSSL's", scaling[1], scaling[0], scaling[1] / scaling[0]);
+    lock_hold_row(n);
+}
+
 /* --- 7. start-up: whole processes ---------------------------------------- */
 
 extern char **environ;
@@ -450,6 +496,16 @@ int main(int argc, char **argv)
         startup_rows();
         return 0;
     }
+    /* --threads [--quick]: section 6 alone. */
+    if (argc > 1 && strcmp(argv[1], "--threads") == 0) {
+        if (tlsd_test_certs_dir() == NULL)
+            return 1;
+        setenv("SSL_CERT_FILE", tlsd_test_cert_path("root.pem"), 1);
+        module_cnf = strdup(tlsd_test_write_cnf("bench", NULL, NULL, getenv("TLSD_BENCH_KEYS"), NULL));
+        time_contexts(bare_client, 50);
+        threads_rows(argc > 2 && strcmp(argv[2], "--quick") == 0 ? 200 : 2000);
+        return 0;
+    }
     /* --profile: only contexts made with the module loaded, for
      * valgrind --tool=callgrind (see docs/performance.md). */
     if (argc > 1 && strcmp(argv[1], "--profile") == 0) {
@@ -550,13 +606,7 @@ int main(int argc, char **argv)
                "hostname check, strict flags, shared store", a, b, b / a);
     }
 
-    printf("\n6. contexts per second from 1 and 2 threads (SSL_CTX_new(TLS_client_method))\n");
-    for (int with = 0; with <= 1; with++) {
-        interleaved((side){one_thread, bare_client, with}, (side){two_threads, bare_client, with},
-                    n / 2, &a, &b);
-        printf("  %-44s 1 thread %9.0f /s   2 threads %9.0f /s   scaling %5.2f   (target > 1)\n",
-               with ? "module loaded" : "without the module (OpenSSL alone)", a, b, b / a);
-    }
+    threads_rows(n);
     printf("\n");
     setenv("TLSDEFAULTS_DEBUG", "", 1);
     startup_rows();
