@@ -106,6 +106,7 @@ typedef struct {
     int unloading;     /* the main thread unloads meanwhile */
     int bad;           /* contexts that got neither the policy nor no policy */
     int not_refused;   /* broken: first contexts that did not refuse */
+    const void *guard; /* the guard on this thread's first context */
 } racer;
 
 static pthread_barrier_t race_start;
@@ -138,6 +139,8 @@ static void *race_contexts(void *arg)
         SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
         long min = ctx != NULL ? SSL_CTX_get_min_proto_version(ctx) : -1;
 
+        if (i == 0 && ctx != NULL)
+            rc->guard = SSL_CTX_get0_security_ex_data(ctx); /* the module's guard */
         if (ctx == NULL)
             rc->bad++;
         else if (!rc->broken && min != TLS1_3_VERSION && !(rc->unloading && min == 0))
@@ -172,6 +175,9 @@ static int race_round(const char *cnf, int broken, int unloading, int *not_refus
         pthread_join(t[i], NULL);
         bad += rc[i].bad;
         *not_refused += rc[i].not_refused;
+        /* One build for the load: one guard on every first context. */
+        if (!unloading && (rc[i].guard == NULL || rc[i].guard != rc[0].guard))
+            bad++;
     }
     pthread_barrier_destroy(&race_start);
     CONF_modules_unload(0);
