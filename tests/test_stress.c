@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The module under concurrency: threads creating contexts and doing
  * handshakes while the configuration is loaded and unloaded, contexts that
- * outlive their load, and a child after fork(). Run under ThreadSanitizer
- * (the tsan preset) and valgrind as well as plainly. */
+ * outlive their load, first contexts of a load (its deferred build) from
+ * several threads while it is loaded or unloaded, and a child after
+ * fork(). Run under ThreadSanitizer (the tsan preset) and valgrind as well
+ * as plainly. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,8 +18,10 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
+#include "tlsdefaults.h"
 #include "test_certs.h"
 #include "test_config.h"
+#include "test_errors.h"
 #include "test_handshake.h"
 #include "test_main.h"
 
@@ -27,6 +31,7 @@
 /* Paths made once by the main thread: the helpers' buffers are not
  * thread-safe. */
 static char root[512], chain[512], cnf_python[512], cnf_enforce[512], cnf_fork[512], keylog[512];
+static char cnf_tls13[512], cnf_no_ciphers[512];
 
 static atomic_int stop;
 
@@ -88,6 +93,117 @@ static void test_reload_while_threads_work(void)
     CU_ASSERT_EQUAL(total, WORKERS * ROUNDS_PER_WORKER);
     CU_ASSERT_EQUAL(failures, 0);
     CU_ASSERT(reloads == 40);
+}
+
+/* --- first contexts of a load, from several threads, and an unload ----- */
+
+#define RACERS 4
+#define RACE_ROUNDS 8
+#define RACE_CONTEXTS 20
+
+typedef struct {
+    int broken;        /* the load in effect is broken: contexts refuse */
+    int unloading;     /* the main thread unloads meanwhile */
+    int bad;           /* contexts that got neither the policy nor no policy */
+    int not_refused;   /* broken: first contexts that did not refuse */
+    const void *guard; /* the guard on this thread's first context */
+} racer;
+
+static pthread_barrier_t race_start;
+
+/* Whether ctx refuses TLS with the module's error: a client that sends
+ * nothing at all, so no peer is needed. */
+static int refuses(SSL_CTX *ctx)
+{
+    SSL *ssl = SSL_new(ctx);
+    BIO *a = NULL, *b = NULL;
+    int refused = 0;
+
+    ERR_clear_error();
+    if (ssl != NULL && BIO_new_bio_pair(&a, 0, &b, 0)) {
+        SSL_set_bio(ssl, a, a);
+        refused = SSL_connect(ssl) <= 0 && tlsd_test_take_error(TLSD_R_TLS_REFUSED, "key=CipherString");
+    }
+    ERR_clear_error();
+    SSL_free(ssl);
+    BIO_free(b);
+    return refused;
+}
+
+static void *race_contexts(void *arg)
+{
+    racer *rc = arg;
+
+    pthread_barrier_wait(&race_start);
+    for (int i = 0; i < RACE_CONTEXTS; i++) {
+        SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+        long min = ctx != NULL ? SSL_CTX_get_min_proto_version(ctx) : -1;
+
+        if (i == 0 && ctx != NULL)
+            rc->guard = SSL_CTX_get0_security_ex_data(ctx); /* the module's guard */
+        if (ctx == NULL)
+            rc->bad++;
+        else if (!rc->broken && min != TLS1_3_VERSION && !(rc->unloading && min == 0))
+            rc->bad++;
+        else if (rc->broken && !rc->unloading && i == 0 && !refuses(ctx))
+            rc->not_refused++;
+        SSL_CTX_free(ctx);
+    }
+    return NULL;
+}
+
+/* Loads cnf and lets RACERS threads make their first contexts of the load
+ * at once (its deferred build), then more; with unloading, the main thread
+ * unloads while they do. Returns the racers' faults. */
+static int race_round(const char *cnf, int broken, int unloading, int *not_refused)
+{
+    pthread_t t[RACERS];
+    racer rc[RACERS];
+    int bad = 0;
+
+    memset(rc, 0, sizeof(rc));
+    CU_ASSERT_FATAL(CONF_modules_load_file(cnf, NULL, 0) == 1);
+    CU_ASSERT_FATAL(pthread_barrier_init(&race_start, NULL, RACERS + 1) == 0);
+    for (int i = 0; i < RACERS; i++) {
+        rc[i].broken = broken, rc[i].unloading = unloading;
+        CU_ASSERT_FATAL(pthread_create(&t[i], NULL, race_contexts, &rc[i]) == 0);
+    }
+    pthread_barrier_wait(&race_start);
+    if (unloading)
+        CONF_modules_unload(0); /* while they are inside SSL_CTX_new */
+    for (int i = 0; i < RACERS; i++) {
+        pthread_join(t[i], NULL);
+        bad += rc[i].bad;
+        *not_refused += rc[i].not_refused;
+        /* One build for the load: one guard on every first context. */
+        if (!unloading && (rc[i].guard == NULL || rc[i].guard != rc[0].guard))
+            bad++;
+    }
+    pthread_barrier_destroy(&race_start);
+    CONF_modules_unload(0);
+    return bad;
+}
+
+static void test_first_contexts_race(const char *cnf, int broken)
+{
+    int bad = 0, not_refused = 0;
+
+    for (int round = 0; round < RACE_ROUNDS; round++)
+        bad += race_round(cnf, broken, round % 2, &not_refused);
+    CU_ASSERT_EQUAL(bad, 0);
+    CU_ASSERT_EQUAL(not_refused, 0);
+}
+
+static void test_first_contexts_race_valid(void)
+{
+    test_first_contexts_race(cnf_tls13, 0);
+}
+
+/* Broken in a way only OpenSSL finds (the build's checks): every first
+ * context refuses, whichever thread ran the build. */
+static void test_first_contexts_race_broken(void)
+{
+    test_first_contexts_race(cnf_no_ciphers, 1);
 }
 
 /* Contexts made under a load keep working, with that load's policy, after
@@ -162,6 +278,10 @@ static int init(void)
              tlsd_test_write_cnf("stress-enforce", NULL, NULL, "Enforce = yes\nMinProtocol = TLSv1.2", NULL));
     snprintf(cnf_fork, sizeof(cnf_fork), "%s",
              tlsd_test_write_cnf("stress-fork", NULL, NULL, "KeyLog = yes\nHostnameCheck = no", NULL));
+    snprintf(cnf_tls13, sizeof(cnf_tls13), "%s",
+             tlsd_test_write_cnf("stress-tls13", NULL, NULL, "MinProtocol = TLSv1.3", NULL));
+    snprintf(cnf_no_ciphers, sizeof(cnf_no_ciphers), "%s",
+             tlsd_test_write_cnf("stress-no-ciphers", NULL, NULL, "CipherString = aNULL:!aNULL", NULL));
     snprintf(keylog, sizeof(keylog), "%s/stress-keylog.txt", tlsd_test_certs_dir());
     /* The shared "system" store: the test root. */
     setenv("SSL_CERT_FILE", root, 1);
@@ -173,6 +293,8 @@ int main(void)
 {
     CU_TestInfo tests[] = {
         {"reload while 4 threads create contexts and handshake", test_reload_while_threads_work},
+        {"4 threads' first contexts of a load, and an unload meanwhile", test_first_contexts_race_valid},
+        {"the same, a section only OpenSSL rejects: all refuse", test_first_contexts_race_broken},
         {"contexts outlive their load", test_contexts_outlive_their_load},
         {"a child after fork() uses the policy", test_child_after_fork},
         CU_TEST_INFO_NULL,
