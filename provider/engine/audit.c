@@ -73,7 +73,7 @@ tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
      * suite list is audited: a sample context is a start-up cost. */
     if ((a->keys & (TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES)
          || (a->enforce && (a->keys & TLSD_AUDIT_ENFORCE)))
-        && !tlsd_cipher_set_of_policy(&a->ciphers, p)) {
+        && !tlsd_policy_floor_ciphers(&a->ciphers, p)) {
         tlsd_audit_free(a);
         return NULL;
     }
@@ -91,7 +91,7 @@ void tlsd_audit_free(tlsd_audit *a)
     if (a == NULL)
         return;
     tlsd_audit_log_free(a->log);
-    tlsd_cipher_set_free(&a->ciphers);
+    tlsd_policy_floor_ciphers_free(&a->ciphers);
     free(a);
 }
 
@@ -113,7 +113,7 @@ static void check_negotiated(const tlsd_audit *a, const SSL *ssl, tlsd_audit_rec
     c->version = version;
     c->floor = a->floor;
     snprintf(c->cipher, sizeof(c->cipher), "%s", SSL_CIPHER_get_name(cipher));
-    if (by_floor && tlsd_version_below_floor(version, a->floor)) {
+    if (by_floor && tlsd_policy_floor_version_below(version, a->floor)) {
         c->reasons |= TLSD_AUDIT_RECORD_VERSION;
         snprintf(c->key_version, sizeof(c->key_version), "%s",
                  by_floor & TLSD_AUDIT_ENFORCE ? "Enforce" : "MinProtocol");
@@ -123,7 +123,7 @@ static void check_negotiated(const tlsd_audit *a, const SSL *ssl, tlsd_audit_rec
         unsigned list_key = tls13 ? TLSD_AUDIT_CIPHERSUITES : TLSD_AUDIT_CIPHER_STRING;
         unsigned by_list = a->keys & (list_key | (a->enforce ? TLSD_AUDIT_ENFORCE : 0));
 
-        if (by_list && !tlsd_cipher_set_has(&a->ciphers, cipher)) {
+        if (by_list && !tlsd_policy_floor_has_cipher(&a->ciphers, cipher)) {
             c->reasons |= TLSD_AUDIT_RECORD_CIPHER;
             snprintf(c->key_cipher, sizeof(c->key_cipher), "%s",
                      by_list & TLSD_AUDIT_ENFORCE ? "Enforce"
@@ -195,7 +195,7 @@ static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, in
     ok = X509_verify_cert(side) > 0;
     if (!ok) {
         *error = X509_STORE_CTX_get_error(side);
-        if (raised && tlsd_x509_error_of_level(*error))
+        if (raised && tlsd_policy_floor_x509_error(*error))
             *extra |= TLSD_AUDIT_RECORD_LEVEL;
     }
     X509_STORE_CTX_free(side);

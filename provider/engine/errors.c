@@ -51,7 +51,7 @@ static void register_strings(void)
     ERR_load_strings(err_lib, err_strings);
 }
 
-int tlsd_err_lib(void)
+int tlsd_errors_lib(void)
 {
     pthread_once(&err_once, register_strings);
     return err_lib;

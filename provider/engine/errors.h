@@ -10,9 +10,9 @@
 #include "tlsdefaults.h"
 
 /* The library code, registered with its strings on first use. */
-int tlsd_err_lib(void);
+int tlsd_errors_lib(void);
 
 #define TLSD_RAISE(reason, ...) \
-    ERR_raise_data(tlsd_err_lib(), (reason), __VA_ARGS__)
+    ERR_raise_data(tlsd_errors_lib(), (reason), __VA_ARGS__)
 
 #endif

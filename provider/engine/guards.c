@@ -59,9 +59,9 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
         g->enforce = keys.enforce;
         g->min_version = keys.min_version;
         if (g->enforce)
-            ok = tlsd_cipher_set_of_policy(&g->ciphers, p);
+            ok = tlsd_policy_floor_ciphers(&g->ciphers, p);
         if (ok && keys.trust_store != NULL)
-            ok = (g->trust = tlsd_trust_source_get(keys.trust_store)) != NULL;
+            ok = (g->trust = tlsd_trust_store_source(keys.trust_store)) != NULL;
     }
     if (!ok)
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
@@ -102,7 +102,7 @@ void tlsd_guard_free(tlsd_guard *g)
 {
     if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
         return;
-    tlsd_cipher_set_free(&g->ciphers);
+    tlsd_policy_floor_ciphers_free(&g->ciphers);
     tlsd_keylog_free(g->keylog);
     tlsd_audit_free(g->audit);
     free(g);
@@ -116,12 +116,12 @@ static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
 {
     SSL *ssl = (SSL *)s;
     long max = SSL_get_max_proto_version(ssl);
-    int fixed = !tlsd_method_info_of(SSL_get_ssl_method(ssl)).version_flexible;
+    int fixed = !tlsd_method_role_info(SSL_get_ssl_method(ssl)).version_flexible;
     unsigned long last = ERR_peek_last_error();
 
-    if (!(fixed || (max != 0 && tlsd_version_below_floor((int)max, g->min_version))))
+    if (!(fixed || (max != 0 && tlsd_policy_floor_version_below((int)max, g->min_version))))
         return;
-    if (ERR_GET_LIB(last) == tlsd_err_lib() && ERR_GET_REASON(last) == TLSD_R_VERSION_BELOW_FLOOR)
+    if (ERR_GET_LIB(last) == tlsd_errors_lib() && ERR_GET_REASON(last) == TLSD_R_VERSION_BELOW_FLOOR)
         return; /* asked again for the same connection */
     TLSD_RAISE(TLSD_R_VERSION_BELOW_FLOOR, "%s is below the floor %s held by Enforce",
                tlsd_policy_describe_version(version), tlsd_policy_describe_version(g->min_version));
@@ -174,7 +174,7 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
 
     if (g != NULL && g->refusing && op == SSL_SECOP_VERSION) {
         /* Called once per candidate version: report it once. */
-        if (ERR_GET_LIB(ERR_peek_last_error()) != tlsd_err_lib())
+        if (ERR_GET_LIB(ERR_peek_last_error()) != tlsd_errors_lib())
             TLSD_RAISE(TLSD_R_TLS_REFUSED, "%s", g->detail);
         return 0;
     }
@@ -183,13 +183,13 @@ static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
     if (g != NULL && g->enforce) {
         if (s != NULL)
             hold_security_level(s, g);
-        if (op == SSL_SECOP_VERSION && tlsd_version_below_floor(nid, g->min_version)) {
+        if (op == SSL_SECOP_VERSION && tlsd_policy_floor_version_below(nid, g->min_version)) {
             if (s != NULL)
                 report_floor_refusal(s, g, nid);
             return 0;
         }
         if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other != NULL
-            && !tlsd_cipher_set_has(&g->ciphers, other))
+            && !tlsd_policy_floor_has_cipher(&g->ciphers, other))
             return 0;
     }
     return atomic_load(&openssl_security_cb)(s, ctx, op, bits, nid, other, ex);
@@ -231,7 +231,7 @@ static int refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard *g)
         && !tlsd_server_name_names_peer(SSL_get0_param(ssl))
         && !tlsd_server_name_names_peer(X509_STORE_get0_param(X509_STORE_CTX_get0_store(sctx))))
         return TLSD_R_HOSTNAME_MISMATCH;
-    if (g->enforce && tlsd_x509_error_of_level(error) && lowered_index >= 0
+    if (g->enforce && tlsd_policy_floor_x509_error(error) && lowered_index >= 0
         && SSL_get_ex_data(ssl, lowered_index) != NULL)
         return TLSD_R_BELOW_SECURITY_LEVEL;
     return 0;
@@ -464,7 +464,7 @@ int tlsd_guard_register_index(CRYPTO_EX_new *on_new)
 
 int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
 {
-    tlsd_role role = tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).role;
+    tlsd_role role = tlsd_method_role_info(SSL_CTX_get_ssl_method(ctx)).role;
     int client = role == TLSD_ROLE_CLIENT, generic = role == TLSD_ROLE_GENERIC;
     int ok = 1;
 
@@ -489,7 +489,7 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
         /* Servers never: a client certificate is checked against what the
          * server itself trusts, never against the system's CAs. */
         if (g->trust != NULL)
-            ok &= tlsd_trust_source_attach(g->trust, ctx, TLSD_TRUST_ANCHORLESS_CLIENTS);
+            ok &= tlsd_trust_store_install(g->trust, ctx, TLSD_TRUST_ANCHORLESS_CLIENTS);
     }
     if (g->audit != NULL)
         install_audit(g, ctx, client || generic);

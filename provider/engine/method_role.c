@@ -62,7 +62,7 @@ static void find_fixed_methods(void)
     dlclose(libssl); /* libssl stays: the module is linked with it */
 }
 
-tlsd_method_info tlsd_method_info_of(const SSL_METHOD *m)
+tlsd_method_info tlsd_method_role_info(const SSL_METHOD *m)
 {
     tlsd_method_info info = {TLSD_ROLE_OTHER, 0, 0};
 
@@ -88,7 +88,7 @@ tlsd_method_info tlsd_method_info_of(const SSL_METHOD *m)
     return info;
 }
 
-const char *tlsd_role_name(tlsd_role role)
+const char *tlsd_method_role_name(tlsd_role role)
 {
     switch (role) {
     case TLSD_ROLE_CLIENT: return "client";
@@ -98,7 +98,7 @@ const char *tlsd_role_name(tlsd_role role)
     }
 }
 
-const char *tlsd_ctx_role_name(const SSL_CTX *ctx)
+const char *tlsd_method_role_of_ctx(const SSL_CTX *ctx)
 {
-    return tlsd_role_name(tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).role);
+    return tlsd_method_role_name(tlsd_method_role_info(SSL_CTX_get_ssl_method(ctx)).role);
 }

@@ -21,12 +21,12 @@ typedef struct {
 
 /* The role of m, version-flexible (TLS_client_method) and fixed-version
  * (TLSv1_2_client_method) methods alike. */
-tlsd_method_info tlsd_method_info_of(const SSL_METHOD *m);
+tlsd_method_info tlsd_method_role_info(const SSL_METHOD *m);
 
 /* "client", "server", "generic" or "other". */
-const char *tlsd_role_name(tlsd_role role);
+const char *tlsd_method_role_name(tlsd_role role);
 
 /* The same for a context's method (for the debug trace). */
-const char *tlsd_ctx_role_name(const SSL_CTX *ctx);
+const char *tlsd_method_role_of_ctx(const SSL_CTX *ctx);
 
 #endif

@@ -59,7 +59,7 @@ static int dtls_bound(int tls_version)
  * effect is reported by the audit (audit.c), not applied. */
 static int apply_settings(const tlsd_policy *p, SSL_CTX *ctx, int skip_audited)
 {
-    int ok = 1, dtls = tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx)).dtls;
+    int ok = 1, dtls = tlsd_method_role_info(SSL_CTX_get_ssl_method(ctx)).dtls;
     X509_VERIFY_PARAM *param = SSL_CTX_get0_param(ctx);
     unsigned audited = skip_audited && p->s[TLSD_KEY_AUDIT].set ? (unsigned)p->s[TLSD_KEY_AUDIT].bits : 0;
 

@@ -210,7 +210,7 @@ static int may_check_on(const tlsd_policy *p, SSL_CTX *ctx)
 
     if (ctx == NULL)
         return 0;
-    info = tlsd_method_info_of(SSL_CTX_get_ssl_method(ctx));
+    info = tlsd_method_role_info(SSL_CTX_get_ssl_method(ctx));
     return info.version_flexible && !info.dtls
            && !(audited & (TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES));
 }

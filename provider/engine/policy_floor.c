@@ -14,7 +14,7 @@ static int compare_ids(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-int tlsd_cipher_set_of_policy(tlsd_cipher_set *set, const tlsd_policy *p)
+int tlsd_policy_floor_ciphers(tlsd_cipher_set *set, const tlsd_policy *p)
 {
     SSL_CTX *ctx = tlsd_policy_sample_ctx(p, TLS_method());
     STACK_OF(SSL_CIPHER) *ciphers;
@@ -41,21 +41,21 @@ int tlsd_cipher_set_of_policy(tlsd_cipher_set *set, const tlsd_policy *p)
     return 1;
 }
 
-int tlsd_cipher_set_has(const tlsd_cipher_set *set, const SSL_CIPHER *c)
+int tlsd_policy_floor_has_cipher(const tlsd_cipher_set *set, const SSL_CIPHER *c)
 {
     uint32_t id = SSL_CIPHER_get_id(c);
 
     return bsearch(&id, set->ids, set->n, sizeof(uint32_t), compare_ids) != NULL;
 }
 
-void tlsd_cipher_set_free(tlsd_cipher_set *set)
+void tlsd_policy_floor_ciphers_free(tlsd_cipher_set *set)
 {
     free(set->ids);
     set->ids = NULL;
     set->n = 0;
 }
 
-int tlsd_version_below_floor(int version, int floor)
+int tlsd_policy_floor_version_below(int version, int floor)
 {
     if (floor == 0)
         return 0;
@@ -64,7 +64,7 @@ int tlsd_version_below_floor(int version, int floor)
     return version < floor;
 }
 
-int tlsd_x509_error_of_level(int error)
+int tlsd_policy_floor_x509_error(int error)
 {
     return error == X509_V_ERR_EE_KEY_TOO_SMALL || error == X509_V_ERR_CA_KEY_TOO_SMALL
            || error == X509_V_ERR_CA_MD_TOO_WEAK;

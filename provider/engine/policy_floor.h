@@ -22,17 +22,17 @@ typedef struct {
 } tlsd_cipher_set;
 
 /* Fills set from a sample context of p. 1, or 0 with an error raised. */
-int tlsd_cipher_set_of_policy(tlsd_cipher_set *set, const tlsd_policy *p);
-int tlsd_cipher_set_has(const tlsd_cipher_set *set, const SSL_CIPHER *c);
-void tlsd_cipher_set_free(tlsd_cipher_set *set);
+int tlsd_policy_floor_ciphers(tlsd_cipher_set *set, const tlsd_policy *p);
+int tlsd_policy_floor_has_cipher(const tlsd_cipher_set *set, const SSL_CIPHER *c);
+void tlsd_policy_floor_ciphers_free(tlsd_cipher_set *set);
 
 /* 1 when version (TLS or DTLS) is below floor, a TLS version (0: none).
  * DTLS numbers its versions downwards from 0xFEFF; a TLS floor of 1.2 or
  * more means DTLS 1.2. */
-int tlsd_version_below_floor(int version, int floor);
+int tlsd_policy_floor_version_below(int version, int floor);
 
 /* 1 when an X509 verification error is one the security level gives
  * (a key too small, a digest too weak in the chain). */
-int tlsd_x509_error_of_level(int error);
+int tlsd_policy_floor_x509_error(int error);
 
 #endif

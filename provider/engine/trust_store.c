@@ -190,7 +190,7 @@ void tlsd_trust_store_fork_locks(void)
     tlsd_fork_locks_add(&inside_shared);
 }
 
-const tlsd_trust_source *tlsd_trust_source_get(const char *source)
+const tlsd_trust_source *tlsd_trust_store_source(const char *source)
 {
     tlsd_trust_source *src;
 
@@ -217,7 +217,7 @@ const tlsd_trust_source *tlsd_trust_source_get(const char *source)
     return src;
 }
 
-int tlsd_trust_source_attach(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_trust_use use)
+int tlsd_trust_store_install(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_trust_use use)
 {
     X509_STORE *store = SSL_CTX_get_cert_store(ctx);
 
@@ -232,7 +232,7 @@ int tlsd_trust_source_attach(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_tr
     return 1;
 }
 
-void tlsd_trust_system_locations(char *buf, size_t cap)
+void tlsd_trust_store_system_locations(char *buf, size_t cap)
 {
     const char *file = secure_getenv(X509_get_default_cert_file_env());
     const char *dir = secure_getenv(X509_get_default_cert_dir_env());

@@ -12,9 +12,9 @@ typedef struct tlsd_trust_source tlsd_trust_source;
 /* The shared source "system" or an absolute path. Sources live as long as
  * the process; the bundle is read at the first verification that needs
  * it. NULL when out of memory. */
-const tlsd_trust_source *tlsd_trust_source_get(const char *source);
+const tlsd_trust_source *tlsd_trust_store_source(const char *source);
 
-/* Registers this file's locks with fork_locks.h, as tlsd_trust_source_get()
+/* Registers this file's locks with fork_locks.h, as tlsd_trust_store_source()
  * does: for a caller about to hold a registered lock around that call. */
 void tlsd_trust_store_fork_locks(void);
 
@@ -32,9 +32,9 @@ typedef enum {
 
 /* Lets ctx's verifications consult src. Nothing is read, copied into the
  * context's store, or shared with another context. 1 or 0. */
-int tlsd_trust_source_attach(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_trust_use use);
+int tlsd_trust_store_install(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_trust_use use);
 
 /* What "system" means in this process: "file F, directory D". */
-void tlsd_trust_system_locations(char *buf, size_t cap);
+void tlsd_trust_store_system_locations(char *buf, size_t cap);
 
 #endif

@@ -95,7 +95,7 @@ static int has_key_share(const unsigned char *shares, size_t len, unsigned group
     return find_tagged(shares, shares + len, group, &body, &n);
 }
 
-int tlsd_offered_groups(SSL_CTX *client, char *buf, size_t cap)
+int tlsd_client_hello_groups(SSL_CTX *client, char *buf, size_t cap)
 {
     capture c = {NULL, 0};
     const unsigned char *groups, *shares = NULL, *p, *end;

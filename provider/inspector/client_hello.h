@@ -13,6 +13,6 @@
  * new SSL of client, in order, ':'-separated, each one sent with a key
  * share marked "*" (as OpenSSL's group lists mark them). 1, or 0 when no
  * ClientHello could be made (buf then empty). */
-int tlsd_offered_groups(SSL_CTX *client, char *buf, size_t cap);
+int tlsd_client_hello_groups(SSL_CTX *client, char *buf, size_t cap);
 
 #endif

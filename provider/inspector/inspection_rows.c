@@ -76,7 +76,7 @@ static void trust_store_value(const char *store, char *buf, size_t cap)
     if (strcmp(store, "system") == 0) {
         char where[1024];
 
-        tlsd_trust_system_locations(where, sizeof(where));
+        tlsd_trust_store_system_locations(where, sizeof(where));
         snprintf(buf, cap, "system (%s)", where);
     } else {
         snprintf(buf, cap, "%s", store);

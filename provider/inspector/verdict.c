@@ -140,7 +140,7 @@ void tlsd_verdict_inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL
         VERDICT(in, STATUS_BROKEN, "programs using this configuration cannot create a TLS context");
         return;
     }
-    tlsd_offered_groups(*client, in->groups, sizeof(in->groups));
+    tlsd_client_hello_groups(*client, in->groups, sizeof(in->groups));
     if (module_ran(*client, before, in->module_file, sizeof(in->module_file)))
         refused = refuses(*client, detail, sizeof(detail));
     decide(in, loaded, diagnostics, refused, detail);

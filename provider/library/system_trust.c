@@ -7,7 +7,7 @@
 
 int tlsd_use_system_trust_store(SSL_CTX *ctx)
 {
-    const tlsd_trust_source *src = tlsd_trust_source_get("system");
+    const tlsd_trust_source *src = tlsd_trust_store_source("system");
 
-    return src != NULL && tlsd_trust_source_attach(src, ctx, TLSD_TRUST_ALWAYS);
+    return src != NULL && tlsd_trust_store_install(src, ctx, TLSD_TRUST_ALWAYS);
 }

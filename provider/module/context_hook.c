@@ -57,10 +57,10 @@ static void trace_context(const SSL_CTX *ctx, const char *section, int applied)
 {
     if (applied < 0)
         tlsd_debug("SSL_CTX %p (%s): TLS refused, section %s is invalid",
-                   (void *)ctx, tlsd_ctx_role_name(ctx), section);
+                   (void *)ctx, tlsd_method_role_of_ctx(ctx), section);
     else
         tlsd_debug("SSL_CTX %p (%s): policy of section %s applied%s",
-                   (void *)ctx, tlsd_ctx_role_name(ctx), section,
+                   (void *)ctx, tlsd_method_role_of_ctx(ctx), section,
                    applied ? "" : " in part (see OpenSSL's method limits)");
 }
 

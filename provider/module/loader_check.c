@@ -94,7 +94,7 @@ static object_lookup object_holding(const void *addr)
     return l;
 }
 
-int tlsd_loader_is_own(const void *return_address)
+int tlsd_loader_check_is_own(const void *return_address)
 {
     object_lookup from = object_holding(return_address), self = object_holding(&anchor);
 
@@ -121,7 +121,7 @@ typedef void err_new_fn(void);
 typedef void err_set_debug_fn(const char *file, int line, const char *func);
 typedef void err_set_error_fn(int lib, int reason, const char *fmt, ...);
 
-void tlsd_loader_refuse(const void *return_address, const char *entry)
+void tlsd_loader_check_refuse(const void *return_address, const char *entry)
 {
     Dl_info caller, self, own;
     const char *caller_version = NULL;

@@ -18,13 +18,13 @@
  * linked with; 0 otherwise (another libcrypto, a program with OpenSSL
  * linked in statically, an unknown caller). Uses only the dynamic linker:
  * nothing of either libcrypto is called, no argument is touched. */
-int tlsd_loader_is_own(const void *return_address);
+int tlsd_loader_check_is_own(const void *return_address);
 
 /* Explains a refusal: one line to the TLSDEFAULTS_DEBUG trace, and, when
  * the caller is a libcrypto (of any version), one error on that library's
  * own error queue through its own ERR_new/ERR_set_debug/ERR_set_error
  * (what config_diagnostics = 1 prints). entry is "OPENSSL_init" or
  * "OPENSSL_finish"; the error is queued for OPENSSL_init only. */
-void tlsd_loader_refuse(const void *return_address, const char *entry);
+void tlsd_loader_check_refuse(const void *return_address, const char *entry);
 
 #endif

@@ -154,8 +154,8 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
     int queue_was_empty, deferred;
     tlsd_load *l;
 
-    if (!tlsd_loader_is_own(caller)) {
-        tlsd_loader_refuse(caller, "OPENSSL_init");
+    if (!tlsd_loader_check_is_own(caller)) {
+        tlsd_loader_check_refuse(caller, "OPENSSL_init");
         return 0;
     }
     section = CONF_imodule_get_value(md);
@@ -180,7 +180,7 @@ void tlsd_module_finish(CONF_IMODULE *md)
 {
     tlsd_load *l;
 
-    if (!tlsd_loader_is_own(__builtin_return_address(0)))
+    if (!tlsd_loader_check_is_own(__builtin_return_address(0)))
         return; /* its init was refused: nothing to undo, md is not ours to read */
     l = CONF_imodule_get_usr_data(md);
     if (l == NULL)
