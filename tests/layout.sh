@@ -4,7 +4,10 @@
 #   - no .c file directly in provider/: each lives in its product's folder;
 #   - no file of provider/ over 500 lines;
 #   - no function over 60 lines, from its opening "{" at the start of a
-#     line to its closing "}" (the project's style puts both there).
+#     line to its closing "}" (the project's style puts both there);
+#   - a file's exported functions carry the file's name (tlsd_policy_apply
+#     in policy_apply.c), except the public API, whose names tlsdefaults.h
+#     fixes.
 set -u
 src=${1:?usage: layout.sh SOURCE_DIR}
 failures=0
@@ -24,6 +27,16 @@ while IFS= read -r f; do
                          start = 0 }
         END { exit bad }' "$f" || failures=$((failures + 1))
 done < <(find "$src/provider" -name '*.[ch]' | sort)
+
+api=" $(sed -n 's/^TLSD_API [^(]*[ *]\(tlsd_[a-z_]*\)(.*/\1/p' "$src/provider/include/tlsdefaults.h" | tr '\n' ' ') "
+for f in "$src"/provider/*/*.c; do
+    stem=$(basename "$f" .c)
+    for fn in $(sed -n 's/^[a-z][a-zA-Z_ *]*[ *]\(tlsd_[a-z0-9_]*\)(.*/\1/p' "$f"); do
+        case $fn in tlsd_"$stem"*) continue ;; esac
+        case $api in *" $fn "*) continue ;; esac
+        fail "${f#"$src"/}: $fn does not carry the file's name (tlsd_$stem...)"
+    done
+done
 
 [ "$failures" -eq 0 ] && echo "layout: all checks passed"
 exit $((failures > 0))

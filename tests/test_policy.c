@@ -17,7 +17,7 @@
 static tlsd_policy *finished(tlsd_policy *p)
 {
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-    CU_ASSERT_FATAL(tlsd_policy_finish(p) == 1);
+    CU_ASSERT_FATAL(tlsd_policy_check_finish(p) == 1);
     return p;
 }
 
@@ -244,7 +244,7 @@ static void test_unknown_profile_and_range(void)
 
     p = tlsd_policy_new("python");
     CU_ASSERT(tlsd_policy_set(p, "MaxProtocol", "TLSv1.1", "section t") == 1);
-    CU_ASSERT(tlsd_policy_finish(p) == 0);
+    CU_ASSERT(tlsd_policy_check_finish(p) == 0);
     CU_ASSERT(tlsd_test_take_error(TLSD_R_PROTOCOL_RANGE, "key=MaxProtocol value=TLSv1.1"));
     tlsd_policy_free(p);
 }
@@ -268,7 +268,7 @@ static void test_section_profile_first_then_keys_in_order(void)
                            "CipherString = ECDHE+AESGCM\n"
                            "Profile = system\n"
                            "CipherString = ECDHE+CHACHA20\n");
-    tlsd_policy *p = tlsd_policy_from_section(conf, "s", 1);
+    tlsd_policy *p = tlsd_policy_section_read(conf, "s", 1);
     SSL_CTX *ctx;
 
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -289,11 +289,11 @@ static void test_section_reports_every_bad_key(void)
                            "VerifyFlags = X509Strict\n");
 
     ERR_clear_error();
-    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(conf, "s", 1));
+    CU_ASSERT_PTR_NULL(tlsd_policy_section_read(conf, "s", 1));
     /* missing path, bad MinProtocol, unknown Colour */
     CU_ASSERT_EQUAL(tlsd_test_count_errors(), 3);
 
-    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(conf, "nosuch", 0));
+    CU_ASSERT_PTR_NULL(tlsd_policy_section_read(conf, "nosuch", 0));
     CU_ASSERT(tlsd_test_take_error(TLSD_R_MISSING_SECTION, "section=nosuch"));
     NCONF_free(conf);
 }
@@ -311,26 +311,26 @@ static void test_section_path_as_openssl_reads_it(void)
 
     /* The default section's path is the one OpenSSL loads: the section is
      * a module section, but its "Path" is still an error. */
-    CU_ASSERT_STRING_EQUAL(tlsd_section_path(conf, "s"), "/default/tlsdefaults.so");
+    CU_ASSERT_STRING_EQUAL(tlsd_policy_section_path(conf, "s"), "/default/tlsdefaults.so");
     ERR_clear_error();
-    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(conf, "s", 1));
+    CU_ASSERT_PTR_NULL(tlsd_policy_section_read(conf, "s", 1));
     CU_ASSERT(tlsd_test_take_error(TLSD_R_UNKNOWN_KEY,
                                    "section s: key=Path: OpenSSL reads only the lower-case path"));
-    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(conf, "t", 1));
+    CU_ASSERT_PTR_NULL(tlsd_policy_section_read(conf, "t", 1));
     CU_ASSERT(tlsd_test_take_error(TLSD_R_UNKNOWN_KEY, "key=PATH: OpenSSL reads only the lower-case path"));
 
     /* No path at all for OpenSSL: one error, that says why. */
-    CU_ASSERT_PTR_NULL(tlsd_section_path(no_default, "s"));
+    CU_ASSERT_PTR_NULL(tlsd_policy_section_path(no_default, "s"));
     ERR_clear_error();
-    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(no_default, "s", 1));
+    CU_ASSERT_PTR_NULL(tlsd_policy_section_read(no_default, "s", 1));
     CU_ASSERT_EQUAL(tlsd_test_count_errors(), 1);
-    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(no_default, "s", 1));
+    CU_ASSERT_PTR_NULL(tlsd_policy_section_read(no_default, "s", 1));
     CU_ASSERT(tlsd_test_take_error(TLSD_R_MISSING_PATH,
                                    "section s: key=Path: OpenSSL reads only the lower-case path"));
-    CU_ASSERT_PTR_NULL(tlsd_policy_from_section(no_default, "u", 1));
+    CU_ASSERT_PTR_NULL(tlsd_policy_section_read(no_default, "u", 1));
     CU_ASSERT(tlsd_test_take_error(TLSD_R_MISSING_PATH, "section u: key=path is required"));
     /* Not a module section: no path needed, and none read. */
-    p = tlsd_policy_from_section(no_default, "u", 0);
+    p = tlsd_policy_section_read(no_default, "u", 0);
     CU_ASSERT_PTR_NOT_NULL(p);
     tlsd_policy_free(p);
     NCONF_free(conf);

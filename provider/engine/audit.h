@@ -4,7 +4,7 @@
  * (audit_record.h): the program, the peer and each reason. The outcome is
  * the program's own: the policy's checks run on the side.
  *
- * The guard (guards.h) owns the context's callbacks and calls in here:
+ * The guard (guard.h) owns the context's callbacks and calls in here:
  * from its cert-verify callback (a client's verification, run again on the
  * side as libssl set it up, with the policy's flags, host name and
  * security level, and the version and suite already negotiated then), and

@@ -14,7 +14,7 @@
 
 #include "debug.h"
 #include "policy_floor.h"
-#include "program_match.h"
+#include "program.h"
 
 static int record_index = -1;
 static CRYPTO_ONCE record_index_once = CRYPTO_ONCE_STATIC_INIT;

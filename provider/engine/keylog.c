@@ -203,15 +203,3 @@ int tlsd_keylog_install(tlsd_keylog *kl, SSL_CTX *ctx)
     SSL_CTX_set_keylog_callback(ctx, kl != NULL ? write_line : NULL);
     return 1;
 }
-
-int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path)
-{
-    tlsd_keylog *kl = NULL;
-    int ok;
-
-    if (path != NULL && (kl = tlsd_keylog_open(path)) == NULL)
-        return 0;
-    ok = tlsd_keylog_install(kl, ctx);
-    tlsd_keylog_free(kl);
-    return ok;
-}

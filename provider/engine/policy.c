@@ -9,7 +9,7 @@
 
 #include "errors.h"
 #include "policy_internal.h"
-#include "profiles.h"
+#include "profile.h"
 
 static _Thread_local int in_scratch;
 
@@ -117,4 +117,36 @@ int tlsd_policy_audits(const tlsd_policy *p, const char *key)
 
     return p->s[TLSD_KEY_AUDIT].set && tlsd_policy_keys_find(key, &id) != NULL
            && (p->s[TLSD_KEY_AUDIT].bits & tlsd_policy_keys[id].audit_bit) != 0;
+}
+
+/* What the guards read of a policy (guard.h). */
+void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out)
+{
+    const char *store = p->s[TLSD_KEY_TRUST_STORE].set ? p->s[TLSD_KEY_TRUST_STORE].value : NULL;
+
+    out->verify_peer = p->s[TLSD_KEY_VERIFY_PEER].set ? (int)p->s[TLSD_KEY_VERIFY_PEER].bits : 0;
+    out->hostname_check = p->s[TLSD_KEY_HOSTNAME_CHECK].set ? (int)p->s[TLSD_KEY_HOSTNAME_CHECK].bits
+                                                     : TLSD_HOSTNAME_CHECK_OFF;
+    out->trust_store = store != NULL && strcmp(store, "none") != 0 ? store : NULL;
+    out->enforce = p->s[TLSD_KEY_ENFORCE].set && p->s[TLSD_KEY_ENFORCE].bits;
+    out->key_log = p->s[TLSD_KEY_KEY_LOG].set && p->s[TLSD_KEY_KEY_LOG].bits;
+    out->min_version = p->min_version;
+    out->audit = p->s[TLSD_KEY_AUDIT].set ? (unsigned)p->s[TLSD_KEY_AUDIT].bits : 0;
+    out->audit_log = p->s[TLSD_KEY_AUDIT_LOG].set ? p->s[TLSD_KEY_AUDIT_LOG].value : "syslog";
+    out->verify_flags_set = p->s[TLSD_KEY_VERIFY_FLAGS].set;
+    out->verify_flags = p->s[TLSD_KEY_VERIFY_FLAGS].bits;
+    out->verify_flags_known = 0;
+    for (const tlsd_flag_name *f = tlsd_verify_flag_names; f->name != NULL; f++)
+        out->verify_flags_known |= f->bit;
+}
+
+void tlsd_policy_get_enforced_guards(const tlsd_policy *p, tlsd_policy_guards *out)
+{
+    tlsd_policy_get_guards(p, out);
+    if (out->audit & TLSD_AUDIT_VERIFY_PEER)
+        out->verify_peer = 0;
+    if (out->audit & TLSD_AUDIT_HOSTNAME_CHECK)
+        out->hostname_check = TLSD_HOSTNAME_CHECK_OFF;
+    if (out->audit & TLSD_AUDIT_ENFORCE)
+        out->enforce = 0;
 }

@@ -10,7 +10,7 @@
 #include <openssl/ssl.h>
 
 #include "policy_keys.h"
-#include "program_match.h"
+#include "program.h"
 
 typedef struct tlsd_policy tlsd_policy;
 
@@ -28,16 +28,16 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
 /* Checks the policy as a whole: its protocol range (MinProtocol not above
  * MaxProtocol), and records the bounds for Enforce. 1, or 0 with the error
  * raised. A deferred policy is finished by tlsd_policy_check() instead. */
-int tlsd_policy_finish(tlsd_policy *p);
+int tlsd_policy_check_finish(tlsd_policy *p);
 
 /* Deferred checks, for the config module's start-up cost: while on (this
  * thread), new policies take values without OpenSSL's checks (no scratch
  * context is made), and only the checks that need no OpenSSL (keys, flags,
  * choices, paths) fail tlsd_policy_set(). tlsd_policy_check() then runs
- * OpenSSL's checks and tlsd_policy_finish(), with the errors the immediate
+ * OpenSSL's checks and tlsd_policy_check_finish(), with the errors the immediate
  * checks would have raised; it must run before the policy is applied or
  * described. It returns 1 at once for a policy built without deferral. */
-void tlsd_policy_defer_checks(int on);
+void tlsd_policy_check_defer(int on);
 /* first: the context being made when the check runs (or NULL); it may
  * serve as the checker, and must then get the policy applied or refuse. */
 int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first);
@@ -164,27 +164,27 @@ void tlsd_policy_free(tlsd_policy *p);
  * required when require_path is set (a module section); a mis-cased one
  * ("Path") is an error, as OpenSSL reads only "path". Reports every bad
  * key, not just the first. NULL on error. */
-tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,
+tlsd_policy *tlsd_policy_section_read(const CONF *cnf, const char *section,
                                       int require_path);
 
 /* The same for a given program: a section's "Programs = S" names a section
  * S of "program = section" entries (an executable's file name or absolute
  * path), and the section of the entry that names prog edits the policy
- * after the module section's keys. tlsd_policy_from_section() reads it for
- * the running process (program_match.h); prog NULL: no entry applies. Every
+ * after the module section's keys. tlsd_policy_section_read() reads it for
+ * the running process (program.h); prog NULL: no entry applies. Every
  * program section is checked either way. */
-tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
+tlsd_policy *tlsd_policy_section_read_for(const CONF *cnf, const char *section,
                                           int require_path, const tlsd_program *prog);
 
 /* The Programs entry of the module section that applies to prog (as
- * tlsd_policy_from_section_for() chooses it), or NULL; *programs is the
+ * tlsd_policy_section_read_for() chooses it), or NULL; *programs is the
  * value of the section's Programs key (NULL without one). */
-const CONF_VALUE *tlsd_program_entry(const CONF *cnf, const char *section,
+const CONF_VALUE *tlsd_policy_section_program_entry(const CONF *cnf, const char *section,
                                      const tlsd_program *prog, const char **programs);
 
 /* The "path" OpenSSL's module loader finds for a section (exact case; the
  * default section's when the section has none), or NULL. */
-const char *tlsd_section_path(const CONF *cnf, const char *section);
+const char *tlsd_policy_section_path(const CONF *cnf, const char *section);
 
 /* True while this thread builds a context for the engine's own checks:
  * hooks on SSL_CTX creation must leave such contexts alone. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Applying a policy to an SSL_CTX, and what the guards read of it. */
+/* Applying a policy to an SSL_CTX. */
 #include <string.h>
 
 #include <openssl/err.h>
@@ -24,26 +24,6 @@ int tlsd_policy_apply_conf_cmd(SSL_CTX *ctx, const char *name, const char *value
     ok = SSL_CONF_cmd(cctx, name, value) > 0;
     SSL_CONF_CTX_free(cctx);
     return ok;
-}
-
-void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out)
-{
-    const char *store = p->s[TLSD_KEY_TRUST_STORE].set ? p->s[TLSD_KEY_TRUST_STORE].value : NULL;
-
-    out->verify_peer = p->s[TLSD_KEY_VERIFY_PEER].set ? (int)p->s[TLSD_KEY_VERIFY_PEER].bits : 0;
-    out->hostname_check = p->s[TLSD_KEY_HOSTNAME_CHECK].set ? (int)p->s[TLSD_KEY_HOSTNAME_CHECK].bits
-                                                     : TLSD_HOSTNAME_CHECK_OFF;
-    out->trust_store = store != NULL && strcmp(store, "none") != 0 ? store : NULL;
-    out->enforce = p->s[TLSD_KEY_ENFORCE].set && p->s[TLSD_KEY_ENFORCE].bits;
-    out->key_log = p->s[TLSD_KEY_KEY_LOG].set && p->s[TLSD_KEY_KEY_LOG].bits;
-    out->min_version = p->min_version;
-    out->audit = p->s[TLSD_KEY_AUDIT].set ? (unsigned)p->s[TLSD_KEY_AUDIT].bits : 0;
-    out->audit_log = p->s[TLSD_KEY_AUDIT_LOG].set ? p->s[TLSD_KEY_AUDIT_LOG].value : "syslog";
-    out->verify_flags_set = p->s[TLSD_KEY_VERIFY_FLAGS].set;
-    out->verify_flags = p->s[TLSD_KEY_VERIFY_FLAGS].bits;
-    out->verify_flags_known = 0;
-    for (const tlsd_flag_name *f = tlsd_verify_flag_names; f->name != NULL; f++)
-        out->verify_flags_known |= f->bit;
 }
 
 /* DTLS has no 1.3 in OpenSSL 3.x and numbers its versions apart, so a TLS
@@ -119,15 +99,4 @@ SSL_CTX *tlsd_policy_sample_ctx(const tlsd_policy *p, const SSL_METHOD *method)
         ERR_pop_to_mark();
     }
     return ctx;
-}
-
-void tlsd_policy_get_enforced_guards(const tlsd_policy *p, tlsd_policy_guards *out)
-{
-    tlsd_policy_get_guards(p, out);
-    if (out->audit & TLSD_AUDIT_VERIFY_PEER)
-        out->verify_peer = 0;
-    if (out->audit & TLSD_AUDIT_HOSTNAME_CHECK)
-        out->hostname_check = TLSD_HOSTNAME_CHECK_OFF;
-    if (out->audit & TLSD_AUDIT_ENFORCE)
-        out->enforce = 0;
 }

@@ -12,7 +12,7 @@
 
 static _Thread_local int defer_checks;
 
-void tlsd_policy_defer_checks(int on)
+void tlsd_policy_check_defer(int on)
 {
     defer_checks = on;
 }
@@ -191,7 +191,7 @@ static int finish_with(tlsd_policy *p, SSL_CTX *scratch)
     return ok;
 }
 
-int tlsd_policy_finish(tlsd_policy *p)
+int tlsd_policy_check_finish(tlsd_policy *p)
 {
     if (p->deferred)
         return 1; /* tlsd_policy_check() finishes it */

@@ -50,44 +50,44 @@ void tlsd_policy_describe_flags(const char *key, unsigned long bits, char *buf, 
 }
 
 /* The readers of the table's "read" column. */
-void tlsd_read_min_protocol(SSL_CTX *ctx, char *buf, size_t cap)
+void tlsd_policy_describe_min_protocol(SSL_CTX *ctx, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s", tlsd_policy_describe_version((int)SSL_CTX_get_min_proto_version(ctx)));
 }
 
-void tlsd_read_max_protocol(SSL_CTX *ctx, char *buf, size_t cap)
+void tlsd_policy_describe_max_protocol(SSL_CTX *ctx, char *buf, size_t cap)
 {
     snprintf(buf, cap, "%s", tlsd_policy_describe_version((int)SSL_CTX_get_max_proto_version(ctx)));
 }
 
-void tlsd_read_ciphers(SSL_CTX *ctx, char *buf, size_t cap)
+void tlsd_policy_describe_cipher_list(SSL_CTX *ctx, char *buf, size_t cap)
 {
     tlsd_policy_describe_ciphers(ctx, 0, buf, cap);
 }
 
-void tlsd_read_ciphersuites(SSL_CTX *ctx, char *buf, size_t cap)
+void tlsd_policy_describe_ciphersuite_list(SSL_CTX *ctx, char *buf, size_t cap)
 {
     tlsd_policy_describe_ciphers(ctx, 1, buf, cap);
 }
 
-void tlsd_read_options(SSL_CTX *ctx, char *buf, size_t cap)
+void tlsd_policy_describe_options(SSL_CTX *ctx, char *buf, size_t cap)
 {
     snprintf(buf, cap, "0x%08llx", (unsigned long long)SSL_CTX_get_options(ctx));
 }
 
-void tlsd_read_verify_flags(SSL_CTX *ctx, char *buf, size_t cap)
+void tlsd_policy_describe_verify_flags(SSL_CTX *ctx, char *buf, size_t cap)
 {
     tlsd_policy_describe_flags("VerifyFlags", X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx)),
                                buf, cap);
 }
 
-void tlsd_read_host_flags(SSL_CTX *ctx, char *buf, size_t cap)
+void tlsd_policy_describe_host_flags(SSL_CTX *ctx, char *buf, size_t cap)
 {
     tlsd_policy_describe_flags("HostFlags", X509_VERIFY_PARAM_get_hostflags(SSL_CTX_get0_param(ctx)),
                                buf, cap);
 }
 
-void tlsd_read_mode(SSL_CTX *ctx, char *buf, size_t cap)
+void tlsd_policy_describe_mode(SSL_CTX *ctx, char *buf, size_t cap)
 {
     tlsd_policy_describe_flags("Mode", (unsigned long)SSL_CTX_get_mode(ctx), buf, cap);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What Enforce holds and Audit compares a connection with: the policy's
  * protocol floor, the suites it allows and its security level. Shared by
- * guards.c and audit.c. */
+ * guard.c and audit.c. */
 #ifndef TLSD_POLICY_FLOOR_H
 #define TLSD_POLICY_FLOOR_H
 

@@ -49,9 +49,9 @@ extern const tlsd_flag_name tlsd_verify_flag_names[], tlsd_host_flag_names[],
     tlsd_hostname_check_names[];
 
 /* The readers rows point at (policy_describe.c). */
-tlsd_key_reader tlsd_read_min_protocol, tlsd_read_max_protocol, tlsd_read_ciphers,
-    tlsd_read_ciphersuites, tlsd_read_options, tlsd_read_verify_flags,
-    tlsd_read_host_flags, tlsd_read_mode;
+tlsd_key_reader tlsd_policy_describe_min_protocol, tlsd_policy_describe_max_protocol, tlsd_policy_describe_cipher_list,
+    tlsd_policy_describe_ciphersuite_list, tlsd_policy_describe_options, tlsd_policy_describe_verify_flags,
+    tlsd_policy_describe_host_flags, tlsd_policy_describe_mode;
 
 /* policy_keys.c: the table, indexed by enum tlsd_key_id. */
 extern const tlsd_key_def tlsd_policy_keys[TLSD_KEY_COUNT];

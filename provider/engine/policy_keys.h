@@ -20,27 +20,27 @@
 
 #define TLSD_POLICY_KEYS(X) \
     X(MIN_PROTOCOL, "MinProtocol", KEY_REPLACE, NULL, 1, NULL, \
-      "MinProtocol", tlsd_read_min_protocol, TLSD_SHOW_ALWAYS) \
+      "MinProtocol", tlsd_policy_describe_min_protocol, TLSD_SHOW_ALWAYS) \
     X(MAX_PROTOCOL, "MaxProtocol", KEY_REPLACE, NULL, 0, NULL, \
-      "MaxProtocol", tlsd_read_max_protocol, TLSD_SHOW_ALWAYS) \
+      "MaxProtocol", tlsd_policy_describe_max_protocol, TLSD_SHOW_ALWAYS) \
     X(PROTOCOL, "Protocol", KEY_EDIT_LIST, NULL, 0, NULL, \
       NULL, NULL, TLSD_SHOW_ALWAYS) \
     X(CIPHER_STRING, "CipherString", KEY_REPLACE, NULL, 1, NULL, \
-      "Ciphers", tlsd_read_ciphers, TLSD_SHOW_ALWAYS) \
+      "Ciphers", tlsd_policy_describe_cipher_list, TLSD_SHOW_ALWAYS) \
     X(CIPHERSUITES, "Ciphersuites", KEY_REPLACE, NULL, 1, NULL, \
-      "Ciphersuites", tlsd_read_ciphersuites, TLSD_SHOW_ALWAYS) \
+      "Ciphersuites", tlsd_policy_describe_ciphersuite_list, TLSD_SHOW_ALWAYS) \
     X(GROUPS, "Groups", KEY_REPLACE, NULL, 0, NULL, \
       "Groups", NULL, TLSD_SHOW_ALWAYS) \
     X(SIGNATURE_ALGORITHMS, "SignatureAlgorithms", KEY_REPLACE, NULL, 0, NULL, \
       "SignatureAlgorithms", NULL, TLSD_SHOW_ALWAYS) \
     X(OPTIONS, "Options", KEY_EDIT_LIST, NULL, 0, NULL, \
-      "Options", tlsd_read_options, TLSD_SHOW_ALWAYS) \
+      "Options", tlsd_policy_describe_options, TLSD_SHOW_ALWAYS) \
     X(VERIFY_FLAGS, "VerifyFlags", KEY_FLAGS, tlsd_verify_flag_names, 1, NULL, \
-      "VerifyFlags", tlsd_read_verify_flags, TLSD_SHOW_ALWAYS) \
+      "VerifyFlags", tlsd_policy_describe_verify_flags, TLSD_SHOW_ALWAYS) \
     X(HOST_FLAGS, "HostFlags", KEY_FLAGS, tlsd_host_flag_names, 0, NULL, \
-      "HostFlags", tlsd_read_host_flags, TLSD_SHOW_ALWAYS) \
+      "HostFlags", tlsd_policy_describe_host_flags, TLSD_SHOW_ALWAYS) \
     X(MODE, "Mode", KEY_FLAGS, tlsd_mode_names, 0, NULL, \
-      "Mode", tlsd_read_mode, TLSD_SHOW_ALWAYS) \
+      "Mode", tlsd_policy_describe_mode, TLSD_SHOW_ALWAYS) \
     X(VERIFY_PEER, "VerifyPeer", KEY_CHOICE, tlsd_verify_peer_names, 1, "no", \
       "VerifyPeer", NULL, TLSD_SHOW_ALWAYS) \
     X(TRUST_STORE, "TrustStore", KEY_TRUST, NULL, 0, "none", \

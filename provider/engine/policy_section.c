@@ -8,9 +8,9 @@
 
 #include "debug.h"
 #include "errors.h"
-#include "program_match.h"
+#include "program.h"
 
-const char *tlsd_section_path(const CONF *cnf, const char *section)
+const char *tlsd_policy_section_path(const CONF *cnf, const char *section)
 {
     const char *path;
 
@@ -84,7 +84,7 @@ static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
     snprintf(origin, origin_cap, "section %.200s (program %.200s)", entry->value, entry->name);
     ok = set_keys(p, values, origin, 1);
     /* The range check names both origins. */
-    if (!tlsd_policy_finish(p) || !ok) {
+    if (!tlsd_policy_check_finish(p) || !ok) {
         tlsd_policy_free(p);
         return NULL;
     }
@@ -121,7 +121,7 @@ static const char *programs_of(STACK_OF(CONF_VALUE) *values)
     return programs;
 }
 
-const CONF_VALUE *tlsd_program_entry(const CONF *cnf, const char *section,
+const CONF_VALUE *tlsd_policy_section_program_entry(const CONF *cnf, const char *section,
                                      const tlsd_program *prog, const char **programs)
 {
     *programs = programs_of(NCONF_get_section(cnf, section));
@@ -150,7 +150,7 @@ static tlsd_policy *module_policy(const CONF *cnf, const char *section,
     }
     /* OpenSSL never sees a "Path": without a "path" it loads lib<name>.so
      * from the library path instead of the file named. */
-    have_path = tlsd_section_path(cnf, section) != NULL;
+    have_path = tlsd_policy_section_path(cnf, section) != NULL;
     if (miscased_path != NULL) {
         TLSD_RAISE(require_path && !have_path ? TLSD_R_MISSING_PATH : TLSD_R_UNKNOWN_KEY,
                    "%.128s: key=%s: OpenSSL reads only the lower-case path", origin,
@@ -166,7 +166,7 @@ static tlsd_policy *module_policy(const CONF *cnf, const char *section,
     if (!set_keys(p, values, origin, 0))
         *ok = 0;
     if (*ok)
-        *ok = tlsd_policy_finish(p);
+        *ok = tlsd_policy_check_finish(p);
     return p;
 }
 
@@ -198,7 +198,7 @@ static int check_programs(const CONF *cnf, tlsd_policy *p, STACK_OF(CONF_VALUE) 
     return ok;
 }
 
-tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
+tlsd_policy *tlsd_policy_section_read_for(const CONF *cnf, const char *section,
                                           int require_path, const tlsd_program *prog)
 {
     STACK_OF(CONF_VALUE) *values = NCONF_get_section(cnf, section);
@@ -244,11 +244,11 @@ tlsd_policy *tlsd_policy_from_section_for(const CONF *cnf, const char *section,
     return program_p;
 }
 
-tlsd_policy *tlsd_policy_from_section(const CONF *cnf, const char *section,
+tlsd_policy *tlsd_policy_section_read(const CONF *cnf, const char *section,
                                       int require_path)
 {
     tlsd_program self;
 
-    return tlsd_policy_from_section_for(cnf, section, require_path,
+    return tlsd_policy_section_read_for(cnf, section, require_path,
                                         tlsd_program_self(&self) ? &self : NULL);
 }

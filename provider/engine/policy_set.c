@@ -258,7 +258,7 @@ int tlsd_policy_set(tlsd_policy *p, const char *key, const char *value,
         return 0;
     }
     if (p->scratch == NULL && !p->deferred) {
-        /* Set after tlsd_policy_finish(): build the checker again. */
+        /* Set after tlsd_policy_check_finish(): build the checker again. */
         if ((p->scratch = tlsd_policy_scratch_new(TLS_method())) == NULL)
             return 0;
     }

@@ -93,7 +93,7 @@ static int key_exchange_allowed(const SSL_CIPHER *c)
 }
 
 /* No certificate where the lock checks one: a suite without any (aNULL,
- * refused in guards.c; PSK and SRP, the program's own authentication) is
+ * refused in guard.c; PSK and SRP, the program's own authentication) is
  * left alone; anything else (a raw public key, RFC 7250) has no chain for
  * the lock to verify. */
 static int without_certificate(const SSL *s)

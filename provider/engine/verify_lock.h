@@ -3,7 +3,7 @@
  * whatever the program chose (SSL_VERIFY_NONE on the context or on the
  * connection, a verify callback that accepts everything).
  *
- * It runs inside the module's cert verify callback (guards.c), which
+ * It runs inside the module's cert verify callback (guard.c), which
  * libssl calls for every server certificate whatever the verify mode, and
  * whose result libssl weighs by the connection's verify mode read *after*
  * the callback returns (tls_post_process_server_certificate, 3.0 to 4.0):

@@ -97,7 +97,7 @@ void tlsd_config_scan_sections(inspection *in)
     entries = init != NULL ? NCONF_get_section(in->cnf, init) : NULL;
     for (int i = 0; i < sk_CONF_VALUE_num(entries); i++) {
         CONF_VALUE *v = sk_CONF_VALUE_value(entries, i);
-        const char *path = tlsd_section_path(in->cnf, v->value);
+        const char *path = tlsd_policy_section_path(in->cnf, v->value);
         char dso[PATH_MAX];
 
         /* OpenSSL's rule: the path, else the module's name, made into

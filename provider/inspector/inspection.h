@@ -18,7 +18,7 @@
 #include <openssl/ssl.h>
 
 #include "policy.h"
-#include "program_match.h"
+#include "program.h"
 
 enum { STATUS_OK = 0, STATUS_BROKEN = 1, STATUS_NOT_LOADED = 2, STATUS_NO_POLICY = 3 };
 

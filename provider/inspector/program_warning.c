@@ -63,8 +63,8 @@ void tlsd_program_warning_check(inspection *in)
     }
     if (strcmp(runs.base, in->program) == 0)
         return;
-    shown = tlsd_program_entry(in->cnf, in->module_section, &in->prog, &programs);
-    real = tlsd_program_entry(in->cnf, in->module_section, &runs, &programs);
+    shown = tlsd_policy_section_program_entry(in->cnf, in->module_section, &in->prog, &programs);
+    real = tlsd_policy_section_program_entry(in->cnf, in->module_section, &runs, &programs);
     describe_entry(real, programs, real_text, sizeof(real_text));
     if (shown == real)
         snprintf(shown_text, sizeof(shown_text), "as shown below");

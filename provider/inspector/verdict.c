@@ -86,8 +86,8 @@ static int read_config(inspection *in, long *diagnostics)
     tlsd_config_scan_sections(in);
     if (in->module_section != NULL)
         in->policy = in->program != NULL
-                         ? tlsd_policy_from_section_for(in->cnf, in->module_section, 1, &in->prog)
-                         : tlsd_policy_from_section(in->cnf, in->module_section, 1);
+                         ? tlsd_policy_section_read_for(in->cnf, in->module_section, 1, &in->prog)
+                         : tlsd_policy_section_read(in->cnf, in->module_section, 1);
     tlsd_config_scan_errors(in);
     return 1;
 }

@@ -17,7 +17,7 @@ static void build_policy(void)
 {
     tlsd_policy *p = tlsd_policy_new("python");
 
-    if (p != NULL && !tlsd_policy_finish(p)) {
+    if (p != NULL && !tlsd_policy_check_finish(p)) {
         tlsd_policy_free(p);
         p = NULL;
     }

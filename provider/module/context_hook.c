@@ -9,7 +9,7 @@
 
 #include "debug.h"
 #include "fork_locks.h"
-#include "guards.h"
+#include "guard.h"
 #include "loads.h"
 #include "method_role.h"
 #include "policy.h"

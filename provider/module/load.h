@@ -10,7 +10,7 @@
 
 #include <openssl/ssl.h>
 
-#include "guards.h"
+#include "guard.h"
 #include "policy.h"
 
 typedef struct tlsd_load {

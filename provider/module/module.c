@@ -86,9 +86,9 @@ static int read_policy(tlsd_load *l, const CONF *cnf, const char *section)
         return 0;
     }
     if (!build_at_load(cnf)) {
-        tlsd_policy_defer_checks(1);
-        l->policy = tlsd_policy_from_section(cnf, section, 1);
-        tlsd_policy_defer_checks(0);
+        tlsd_policy_check_defer(1);
+        l->policy = tlsd_policy_section_read(cnf, section, 1);
+        tlsd_policy_check_defer(0);
         deferred = l->policy != NULL;
         if (!deferred) {
             /* Broken already: read again with every check, so that every
@@ -98,7 +98,7 @@ static int read_policy(tlsd_load *l, const CONF *cnf, const char *section)
         }
     }
     if (!deferred)
-        l->policy = tlsd_policy_from_section(cnf, section, 1);
+        l->policy = tlsd_policy_section_read(cnf, section, 1);
     return deferred;
 }
 

@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (in != NULL && cnf != NULL && BIO_write(in, header, sizeof(header) - 1) > 0
         && (size == 0 || BIO_write(in, data, (int)size) > 0) && NCONF_load_bio(cnf, in, &line) > 0)
-        p = tlsd_policy_from_section(cnf, "s", 0);
+        p = tlsd_policy_section_read(cnf, "s", 0);
     if (p != NULL) {
         BIO *out = BIO_new(BIO_s_mem());
         SSL_CTX *ctx = SSL_CTX_new(TLS_method());

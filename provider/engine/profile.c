@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "profiles.h"
+#include "profile.h"
 
 #include <strings.h>
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Named profiles: each is a list of settings in the configuration's own key
  * language, so a profile is data and goes through the same parser. */
-#ifndef TLSD_PROFILES_H
-#define TLSD_PROFILES_H
+#ifndef TLSD_PROFILE_H
+#define TLSD_PROFILE_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "program_match.h"
+#include "program.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,8 +7,8 @@
  *
  * A guard is made once per configuration load and shared, reference
  * counted, by the contexts it was installed on: contexts outlive the load. */
-#ifndef TLSD_GUARDS_H
-#define TLSD_GUARDS_H
+#ifndef TLSD_GUARD_H
+#define TLSD_GUARD_H
 
 #include <openssl/ssl.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "guards.h"
+#include "guard.h"
 
 #include <errno.h>
 #include <stdatomic.h>

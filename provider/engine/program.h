@@ -2,8 +2,8 @@
 /* Which program a process is, for the Programs section: the real
  * executable the kernel runs (/proc/self/exe, symbolic links resolved),
  * never argv[0], which the caller of execve() chooses freely. */
-#ifndef TLSD_PROGRAM_MATCH_H
-#define TLSD_PROGRAM_MATCH_H
+#ifndef TLSD_PROGRAM_H
+#define TLSD_PROGRAM_H
 
 #include <limits.h>
 
