@@ -19,7 +19,7 @@
 static int record_index = -1;
 static CRYPTO_ONCE record_index_once = CRYPTO_ONCE_STATIC_INIT;
 
-static void free_record(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+static void free_record_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
                         void *argp)
 {
     tlsd_audit_record *r = ptr;
@@ -33,7 +33,7 @@ static void free_record(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, lo
 }
 
 /* SSL_dup() copies ex_data pointers: the copy starts without a record. */
-static int dup_record(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d, int idx,
+static int dup_record_cb(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d, int idx,
                       long argl, void *argp)
 {
     (void)to, (void)from, (void)idx, (void)argl, (void)argp;
@@ -43,8 +43,8 @@ static int dup_record(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **fro
 
 static void register_record_index(void)
 {
-    record_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, dup_record,
-                                           free_record);
+    record_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, dup_record_cb,
+                                           free_record_cb);
 }
 
 int tlsd_audit_record_register(void)

@@ -167,7 +167,7 @@ static void hold_security_level(const SSL *s, const tlsd_guard *g)
 /* OpenSSL asks this callback about every protocol version and every suite
  * it would offer, accept or choose, for every SSL of the context, whatever
  * bounds and lists the application set: the place for a floor. */
-static int guarded_security(const SSL *s, const SSL_CTX *ctx, int op, int bits,
+static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bits,
                             int nid, void *other, void *ex)
 {
     const tlsd_guard *g = ex;
@@ -328,7 +328,7 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
 }
 
 /* Runs in place of X509_verify_cert() for the context's connections. */
-static int guarded_verify(X509_STORE_CTX *sctx, void *arg)
+static int guarded_verify_cb(X509_STORE_CTX *sctx, void *arg)
 {
     const tlsd_guard *g = arg;
     SSL *ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
@@ -355,7 +355,7 @@ static int policy_verify_cb(int ok, X509_STORE_CTX *sctx)
     if (ok || ssl == NULL || SSL_get_verify_mode(ssl) != SSL_VERIFY_PEER || SSL_is_server(ssl))
         return ok;
     /* HostnameCheck's and Enforce's own refusals name those keys. */
-    g = SSL_CTX_get_security_callback(SSL_get_SSL_CTX(ssl)) == guarded_security
+    g = SSL_CTX_get_security_callback(SSL_get_SSL_CTX(ssl)) == guarded_security_cb
             ? SSL_CTX_get0_security_ex_data(SSL_get_SSL_CTX(ssl))
             : NULL;
     if (g != NULL && refusing_key(sctx, ssl, g) != 0)
@@ -423,7 +423,7 @@ static const tlsd_audit *audit_of(const SSL *ssl)
     const SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
     const tlsd_guard *g;
 
-    if (ctx == NULL || SSL_CTX_get_security_callback(ctx) != guarded_security)
+    if (ctx == NULL || SSL_CTX_get_security_callback(ctx) != guarded_security_cb)
         return NULL;
     g = SSL_CTX_get0_security_ex_data(ctx);
     return g != NULL ? g->audit : NULL;
@@ -449,7 +449,7 @@ static void install_audit(const tlsd_guard *g, SSL_CTX *ctx, int peer_verifier)
         SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, audit_unchosen_verify_cb);
 }
 
-static void free_guard(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+static void free_guard_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                        long argl, void *argp)
 {
     (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
@@ -459,7 +459,7 @@ static void free_guard(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 int tlsd_guard_register_index(CRYPTO_EX_new *on_new)
 {
     return CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, NULL, on_new,
-                                   NULL, free_guard);
+                                   NULL, free_guard_cb);
 }
 
 int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
@@ -475,7 +475,7 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
      * OpenSSL's: a fresh context's security callback is how the inspector
      * (and an administrator with a debugger) sees that the module ran. */
     atomic_store(&openssl_security_cb, SSL_CTX_get_security_callback(ctx));
-    SSL_CTX_set_security_callback(ctx, guarded_security);
+    SSL_CTX_set_security_callback(ctx, guarded_security_cb);
     SSL_CTX_set0_security_ex_data(ctx, g);
     if (g->refusing)
         return 1;
@@ -485,7 +485,7 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
                                client ? policy_verify_cb : NULL);
         if ((g->verify_peer && generic) || g->verify_peer == TLSD_VERIFY_PEER_FORCE
             || g->hostname_check != TLSD_HOSTNAME_CHECK_OFF || g->audit != NULL)
-            SSL_CTX_set_cert_verify_callback(ctx, guarded_verify, g);
+            SSL_CTX_set_cert_verify_callback(ctx, guarded_verify_cb, g);
         /* Servers never: a client certificate is checked against what the
          * server itself trusts, never against the system's CAs. */
         if (g->trust != NULL)

@@ -37,7 +37,7 @@ void tlsd_keylog_free(tlsd_keylog *kl)
     }
 }
 
-static void free_keylog(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+static void free_keylog_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                         long argl, void *argp)
 {
     (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
@@ -46,7 +46,7 @@ static void free_keylog(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 
 /* SSL_CTX_dup is not in OpenSSL's API, but ex_data dup must not share
  * a pointer without a reference. */
-static int dup_keylog(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d,
+static int dup_keylog_cb(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **from_d,
                       int idx, long argl, void *argp)
 {
     tlsd_keylog *kf = *(tlsd_keylog **)from_d;
@@ -60,10 +60,10 @@ static int dup_keylog(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **fro
 static void register_keylog_index(void)
 {
     keylog_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL_CTX, 0, NULL, NULL,
-                                           dup_keylog, free_keylog);
+                                           dup_keylog_cb, free_keylog_cb);
 }
 
-static void write_line(const SSL *ssl, const char *line)
+static void write_line_cb(const SSL *ssl, const char *line)
 {
     tlsd_keylog *kf = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), keylog_index);
     size_t len = strlen(line);
@@ -200,6 +200,6 @@ int tlsd_keylog_install(tlsd_keylog *kl, SSL_CTX *ctx)
     if (kl != NULL)
         atomic_fetch_add(&kl->refs, 1);
     tlsd_keylog_free(old);
-    SSL_CTX_set_keylog_callback(ctx, kl != NULL ? write_line : NULL);
+    SSL_CTX_set_keylog_callback(ctx, kl != NULL ? write_line_cb : NULL);
     return 1;
 }

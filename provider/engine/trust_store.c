@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/crypto.h>
 #include <openssl/x509_vfy.h>
 
 #include "errors.h"
@@ -48,7 +49,7 @@ static tlsd_trust_source *sources;
 
 /* The X509_STORE ex_data index holding a context store's binding. */
 static int store_index = -1;
-static pthread_once_t index_once = PTHREAD_ONCE_INIT;
+static CRYPTO_ONCE store_index_once = CRYPTO_ONCE_STATIC_INIT;
 
 /* Held by a thread inside a shared store, so that fork() (which takes it)
  * finds no thread inside one: their own locks are OpenSSL's, which a child
@@ -137,8 +138,8 @@ static X509_STORE_CTX *shared_ctx(const tlsd_trust_source *src, const X509_STORE
     return sctx;
 }
 
-/* The store's get_issuer: its own certificates first, then the source. */
-static int get_issuer(X509 **issuer, X509_STORE_CTX *sctx, subject_cert *x)
+/* The store's get_issuer_cb: its own certificates first, then the source. */
+static int get_issuer_cb(X509 **issuer, X509_STORE_CTX *sctx, subject_cert *x)
 {
     const tlsd_trust_source *src;
     X509_STORE_CTX *shared;
@@ -157,8 +158,8 @@ static int get_issuer(X509 **issuer, X509_STORE_CTX *sctx, subject_cert *x)
     return ret;
 }
 
-/* The store's lookup_certs (used for the partial-chain check): the same. */
-static STACK_OF(X509) *lookup_certs(lookup_ctx *sctx, const X509_NAME *name)
+/* The store's lookup_certs_cb (used for the partial-chain check): the same. */
+static STACK_OF(X509) *lookup_certs_cb(lookup_ctx *sctx, const X509_NAME *name)
 {
     const tlsd_trust_source *src;
     X509_STORE_CTX *shared;
@@ -179,7 +180,7 @@ static STACK_OF(X509) *lookup_certs(lookup_ctx *sctx, const X509_NAME *name)
     return certs;
 }
 
-static void register_index(void)
+static void register_store_index(void)
 {
     store_index = X509_STORE_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
@@ -221,14 +222,14 @@ int tlsd_trust_store_install(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_tr
 {
     X509_STORE *store = SSL_CTX_get_cert_store(ctx);
 
-    pthread_once(&index_once, register_index);
-    if (store_index < 0 || store == NULL
+    if (!CRYPTO_THREAD_run_once(&store_index_once, register_store_index) || store_index < 0
+        || store == NULL
         || !X509_STORE_set_ex_data(store, store_index, (void *)&src->uses[use])) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "trust store %s", src->source);
         return 0;
     }
-    X509_STORE_set_get_issuer(store, get_issuer);
-    X509_STORE_set_lookup_certs(store, lookup_certs);
+    X509_STORE_set_get_issuer(store, get_issuer_cb);
+    X509_STORE_set_lookup_certs(store, lookup_certs_cb);
     return 1;
 }
 

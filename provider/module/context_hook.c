@@ -66,7 +66,7 @@ static void trace_context(const SSL_CTX *ctx, const char *section, int applied)
 
 /* No lock is held while the policy is applied: the reference keeps the
  * load alive across an unload by another thread. */
-static void on_new_ctx(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+static void new_ctx_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
                        long argl, void *argp)
 {
     SSL_CTX *ctx = parent;
@@ -88,7 +88,7 @@ int tlsd_context_hook_register(void)
 
     pthread_mutex_lock(&index_lock);
     if (ctx_index < 0)
-        ctx_index = tlsd_guard_register_index(on_new_ctx);
+        ctx_index = tlsd_guard_register_index(new_ctx_cb);
     ok = ctx_index >= 0;
     pthread_mutex_unlock(&index_lock);
     return ok;
