@@ -7,7 +7,10 @@
 #     line to its closing "}" (the project's style puts both there);
 #   - a file's exported functions carry the file's name (tlsd_policy_apply
 #     in policy_apply.c), except the public API, whose names tlsdefaults.h
-#     fixes.
+#     fixes;
+#   - no circle between files: following each .c file's #include "x.h"
+#     to x.c never comes back to it (the policy engine's phase files,
+#     policy*.c, count as one: they share policy_internal.h by design).
 set -u
 src=${1:?usage: layout.sh SOURCE_DIR}
 failures=0
@@ -37,6 +40,35 @@ for f in "$src"/provider/*/*.c; do
         fail "${f#"$src"/}: $fn does not carry the file's name (tlsd_$stem...)"
     done
 done
+
+python3 - "$src/provider" <<'PY' || failures=$((failures + 1))
+import glob, os, re, sys
+def unit(stem):
+    return "policy*" if stem.startswith("policy") else stem
+files = glob.glob(os.path.join(sys.argv[1], "*", "*.c"))
+stems = {os.path.basename(f)[:-2] for f in files}
+deps = {}
+for f in files:
+    me = unit(os.path.basename(f)[:-2])
+    for h in re.findall(r'#include "([a-z_]+)\.h"', open(f).read()):
+        if h in stems and unit(h) != me:
+            deps.setdefault(me, set()).add(unit(h))
+state, bad = {}, []
+def visit(n, path):
+    state[n] = 1
+    for m in sorted(deps.get(n, ())):
+        if state.get(m) == 1:
+            bad.append(" -> ".join(path[path.index(m):] + [m]))
+        elif m not in state:
+            visit(m, path + [m])
+    state[n] = 2
+for n in sorted(deps):
+    if n not in state:
+        visit(n, [n])
+for c in bad:
+    print("FAIL: a circle between files:", c)
+sys.exit(1 if bad else 0)
+PY
 
 [ "$failures" -eq 0 ] && echo "layout: all checks passed"
 exit $((failures > 0))

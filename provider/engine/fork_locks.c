@@ -17,8 +17,8 @@ struct node {
  * their registration and releases them in that order. Read without the
  * registry by tlsd_fork_locks_add()'s fast path: a lock already known is
  * not added again, and takes no lock to find out, so that code holding a
- * registered lock (the module's deferred build holds instances_lock) may
- * call it without reversing fork()'s order. A node is complete before it
+ * registered lock (the module's deferred build holds its build lock, in
+ * load.c) may call it without reversing fork()'s order. A node is complete before it
  * is published, so a reader sees a consistent list. */
 static _Atomic(struct node *) head;
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
