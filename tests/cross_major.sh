@@ -30,10 +30,11 @@ major_of() { "$1" version 2>/dev/null | awk '/^OpenSSL [0-9]/ {split($2, v, ".")
 
 this_major=$(major_of "$openssl")
 [ -n "$this_major" ] || { echo "FAIL: cannot run $openssl version"; exit 1; }
-# A module built with AddressSanitizer cannot be loaded by programs that
-# are not (the runtime must come first): nothing to learn here.
-if grep -q libasan <<<"$(ldd "$module" 2>/dev/null)"; then
-    skip "$module is built with AddressSanitizer; uninstrumented programs cannot load it"
+# A module built with AddressSanitizer or ThreadSanitizer cannot be loaded
+# by programs that are not (the runtime must come first; libtsan's static
+# TLS cannot be dlopen()ed): nothing to learn here.
+if grep -q 'libasan\|libtsan' <<<"$(ldd "$module" 2>/dev/null)"; then
+    skip "$module is built with a sanitizer runtime; uninstrumented programs cannot load it"
 fi
 
 # The other OpenSSL: "PREFIX CLI" ("" as PREFIX for the system's).
