@@ -226,7 +226,8 @@ start_server() {
         -cert_chain "$certs/intermediate.pem" -key "$certs/leaf-key.pem" <&3 >"$log" 2>&1 &
     pids+=($!)
     for _ in $(seq 100); do
-        port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log")
+        # The log may not exist yet: the background shell creates it.
+        port=$(sed -n 's/^ACCEPT 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$log" 2>/dev/null || true)
         [ -n "$port" ] && break
         sleep 0.1
     done
