@@ -21,7 +21,7 @@ tls11_server() {
     server=$!
     exec 3>"$work/server.in"
     for _ in $(seq 100); do
-        grep -q ACCEPT "$work/server.log" && return 0
+        grep -q ACCEPT "$work/server.log" 2>/dev/null && return 0
         sleep 0.1
     done
     cat "$work/server.log"
