@@ -52,6 +52,14 @@ typedef struct {
     int bad_len;
 } flag_parse;
 
+/* Keeps the item no name matched, for the error; stops the list. */
+static int unknown_item(flag_parse *fp, const char *item, int len)
+{
+    fp->bad = item != NULL ? item : "";
+    fp->bad_len = item != NULL ? len : 0;
+    return 0;
+}
+
 static int parse_flag_item(const char *item, int len, void *arg)
 {
     flag_parse *fp = arg;
@@ -74,9 +82,7 @@ static int parse_flag_item(const char *item, int len, void *arg)
             return 1;
         }
     }
-    fp->bad = item != NULL ? item : "";
-    fp->bad_len = item != NULL ? len : 0;
-    return 0;
+    return unknown_item(fp, item, len);
 }
 
 static int set_flags(tlsd_setting_value *st, const tlsd_key_def *def, const char *key,
@@ -159,9 +165,7 @@ static int parse_audit_item(const char *item, int len, void *arg)
             return 1;
         }
     }
-    fp->bad = item != NULL ? item : "";
-    fp->bad_len = item != NULL ? len : 0;
-    return 0;
+    return unknown_item(fp, item, len);
 }
 
 /* Audit: a boolean for every refusing key at once, or the keys by name. */
