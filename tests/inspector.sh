@@ -312,6 +312,22 @@ for snippet in "$src"/openssl-cnf/*.cnf; do
             sed -e "s|$module|<module>|g" -e "s|$work|<dir>|g" >"$work/golden/$name.$format"
     done
 done
+# Every frozen profile's effect, as a section with only its Profile shows
+# it: a frozen profile never changes once released, so a change here is a
+# defect, not an update (add a new dated profile instead: docs/profiles.md).
+frozen=$("$inspector" --profiles --json | python3 -c '
+import json, sys
+print("\n".join(p["name"] for p in json.load(sys.stdin)["profiles"] if p["frozen"]))')
+[ -n "$frozen" ] || fail "--profiles lists no frozen profile"
+for profile in $frozen; do
+    cnf "profile-$profile" "Profile = $profile"
+    for format in txt json; do
+        flag=()
+        [ "$format" = json ] && flag=(--json)
+        "$inspector" --config "$work/profile-$profile.cnf" "${flag[@]}" 2>&1 |
+            sed -e "s|$module|<module>|g" -e "s|$work|<dir>|g" >"$work/golden/profile-$profile.$format"
+    done
+done
 shown=tests/golden/openssl-$major_minor
 if [ "${TLSD_UPDATE_GOLDEN:-}" = 1 ]; then
     if [ -d "$golden_dir" ] && diff -r "$golden_dir" "$work/golden" >/dev/null; then
@@ -347,7 +363,7 @@ else
         fi
     done
     [ "$(find "$golden_dir/" -type f | wc -l)" -eq "$(find "$work/golden" -type f | wc -l)" ] ||
-        fail "$shown holds other files than the snapshots of openssl-cnf/*.cnf"
+        fail "$shown holds other files than the snapshots of openssl-cnf/*.cnf and the frozen profiles"
 fi
 
 [ "$failures" -eq 0 ] && echo "inspector: all checks passed"

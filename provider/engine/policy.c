@@ -28,35 +28,52 @@ SSL_CTX *tlsd_policy_scratch_new(const SSL_METHOD *method)
     return ctx;
 }
 
+/* The profile's settings as this OpenSSL has them (tlsd_profile_value). */
+static int set_profile(tlsd_policy *p, const tlsd_profile *data)
+{
+    char origin[64], value[1024];
+
+    snprintf(origin, sizeof(origin), "profile %s", p->profile->name);
+    for (size_t i = 0; i < data->count; i++) {
+        if (!tlsd_profile_value(&data->settings[i], value, sizeof(value), p->left_out,
+                                TLSD_MAX_LEFT_OUT, &p->n_left_out)) {
+            TLSD_RAISE(TLSD_R_BAD_VALUE, "%s: key=%s: value too long", origin, data->settings[i].key);
+            return 0;
+        }
+        if (!tlsd_policy_set(p, data->settings[i].key, value, origin))
+            return 0;
+    }
+    if (p->n_left_out > TLSD_MAX_LEFT_OUT)
+        p->n_left_out = TLSD_MAX_LEFT_OUT;
+    return 1;
+}
+
 tlsd_policy *tlsd_policy_new(const char *profile_name)
 {
     const tlsd_profile *profile = tlsd_profile_find(profile_name);
     tlsd_policy *p;
-    char origin[64];
 
     if (profile == NULL) {
-        TLSD_RAISE(TLSD_R_UNKNOWN_PROFILE, "key=Profile value=%.256s (known: %s)",
-                   profile_name, tlsd_profile_names());
+        char known[512];
+
+        tlsd_profile_names(known, sizeof(known));
+        TLSD_RAISE(TLSD_R_UNKNOWN_PROFILE, "key=Profile value=%.256s (known: %s)", profile_name, known);
         return NULL;
     }
     p = calloc(1, sizeof(*p));
     if (p != NULL) {
+        p->profile = profile;
         p->deferred = tlsd_policy_check_deferring();
         p->pending_tail = &p->pending;
     }
-    if (p == NULL || (p->profile = strdup(profile->name)) == NULL
-        || (!p->deferred && (p->scratch = tlsd_policy_scratch_new(TLS_method())) == NULL)) {
+    if (p == NULL || (!p->deferred && (p->scratch = tlsd_policy_scratch_new(TLS_method())) == NULL)) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         tlsd_policy_free(p);
         return NULL;
     }
-    snprintf(origin, sizeof(origin), "profile %s", profile->name);
-    for (size_t i = 0; i < profile->count; i++) {
-        if (!tlsd_policy_set(p, profile->settings[i].key,
-                             profile->settings[i].value, origin)) {
-            tlsd_policy_free(p);
-            return NULL;
-        }
+    if (!set_profile(p, tlsd_profile_data(profile))) {
+        tlsd_policy_free(p);
+        return NULL;
     }
     return p;
 }
@@ -71,13 +88,22 @@ void tlsd_policy_free(tlsd_policy *p)
         free(p->s[i].origin);
     }
     SSL_CTX_free(p->scratch);
-    free(p->profile);
     free(p);
 }
 
 const char *tlsd_policy_profile(const tlsd_policy *p)
 {
-    return p->profile;
+    return p->profile->name;
+}
+
+const char *tlsd_policy_profile_target(const tlsd_policy *p)
+{
+    return p->profile->target;
+}
+
+const tlsd_profile_gate *tlsd_policy_profile_left_out(const tlsd_policy *p, size_t i)
+{
+    return i < p->n_left_out ? p->left_out[i] : NULL;
 }
 
 static const tlsd_setting_value *find_setting(const tlsd_policy *p, const char *key)

@@ -10,11 +10,12 @@
 #include <openssl/ssl.h>
 
 #include "policy_keys.h"
+#include "profile.h"
 #include "program.h"
 
 typedef struct tlsd_policy tlsd_policy;
 
-/* A policy holding the named profile ("python", "system", "strict").
+/* A policy holding the named profile (profile.c: "python", "mozilla-intermediate-6.0", ...).
  * NULL with an error raised when the profile is unknown, or when out of
  * memory. */
 tlsd_policy *tlsd_policy_new(const char *profile);
@@ -152,7 +153,14 @@ const char *tlsd_policy_origin(const tlsd_policy *p, const char *key);
  * that OpenSSL has a default for, and for unknown keys. */
 const char *tlsd_policy_unset_value(const char *key);
 
+/* The profile as named ("python"), and the frozen profile a moving name
+ * points at ("python-3.13"; NULL when the name is its own data). */
 const char *tlsd_policy_profile(const tlsd_policy *p);
+const char *tlsd_policy_profile_target(const tlsd_policy *p);
+
+/* The i-th item the profile left out because this OpenSSL lacks it, or
+ * NULL past the last. */
+const tlsd_profile_gate *tlsd_policy_profile_left_out(const tlsd_policy *p, size_t i);
 
 /* 1 when Audit names key: the policy reports instead of applying it. */
 int tlsd_policy_audits(const tlsd_policy *p, const char *key);

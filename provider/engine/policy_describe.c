@@ -143,7 +143,13 @@ int tlsd_policy_describe(const tlsd_policy *p, BIO *out)
 
     if (ctx == NULL)
         return 0;
-    BIO_printf(out, "Profile: %s\n", p->profile);
+    BIO_printf(out, "Profile: %s", p->profile->name);
+    if (p->profile->target != NULL)
+        BIO_printf(out, " (%s)", p->profile->target);
+    BIO_printf(out, "\n");
+    for (size_t i = 0; i < p->n_left_out; i++)
+        BIO_printf(out, "Profile left out: %s %s (OpenSSL %s and later)\n", p->left_out[i]->key,
+                   p->left_out[i]->item, p->left_out[i]->since_text);
     tlsd_policy_describe_each(p, ctx, print_row, out);
     SSL_CTX_free(ctx);
     return 1;

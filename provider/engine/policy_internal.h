@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 
 #include "policy.h"
+#include "profile.h"
 
 /* How a key's value is read, and how it combines with the one before. */
 enum tlsd_key_kind {
@@ -90,8 +91,12 @@ typedef struct tlsd_side_check {
     struct tlsd_side_check *next;
 } tlsd_side_check;
 
+#define TLSD_MAX_LEFT_OUT 8
+
 struct tlsd_policy {
-    char *profile;
+    const tlsd_profile *profile; /* as named: a moving name stays itself */
+    const tlsd_profile_gate *left_out[TLSD_MAX_LEFT_OUT]; /* what this OpenSSL lacks */
+    size_t n_left_out;
     tlsd_setting_value s[TLSD_KEY_COUNT];
     SSL_CTX *scratch; /* validates values while the policy is being built */
     int min_version, max_version; /* the TLS bounds, known once finished */

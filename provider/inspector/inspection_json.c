@@ -29,6 +29,19 @@ static json_t *context_object(const row *rows, int n)
     return obj;
 }
 
+/* What the profile left out on this OpenSSL: [{"key", "item", "since"}]. */
+static json_t *left_out_array(const inspection *in)
+{
+    json_t *a = json_array();
+    const tlsd_profile_gate *g;
+
+    for (size_t i = 0; a != NULL && in->policy != NULL && (g = tlsd_policy_profile_left_out(in->policy, i)) != NULL;
+         i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "key", g->key, "item", g->item,
+                                           "since", g->since_text));
+    return a;
+}
+
 void tlsd_inspection_json_print(const inspection *in, const inspection_rows *rows)
 {
     json_t *top = json_object();
@@ -47,6 +60,9 @@ void tlsd_inspection_json_print(const inspection *in, const inspection_rows *row
     json_object_set_new(top, "module_file", text(in->module_file[0] != '\0' ? in->module_file : NULL));
     json_object_set_new(top, "profile",
                         text(in->policy != NULL ? tlsd_policy_profile(in->policy) : NULL));
+    json_object_set_new(top, "profile_target",
+                        text(in->policy != NULL ? tlsd_policy_profile_target(in->policy) : NULL));
+    json_object_set_new(top, "profile_left_out", left_out_array(in));
     json_object_set_new(top, "system_default", text(in->system_default));
     json_object_set_new(top, "verdict", text(in->verdict));
     json_object_set_new(top, "errors", text(in->errors));

@@ -5,6 +5,23 @@
 
 #include "inspection.h"
 
+/* The section and its profile: a moving name with the frozen one it
+ * stands for, and what this OpenSSL made the profile leave out. */
+static void module_line(const inspection *in)
+{
+    const tlsd_profile_gate *g;
+    const char *target = in->policy != NULL ? tlsd_policy_profile_target(in->policy) : NULL;
+
+    printf("module: section %s, profile %s", in->module_section,
+           in->policy != NULL ? tlsd_policy_profile(in->policy) : "(invalid)");
+    if (target != NULL)
+        printf(" (%s)", target);
+    printf("\n");
+    for (size_t i = 0; in->policy != NULL && (g = tlsd_policy_profile_left_out(in->policy, i)) != NULL; i++)
+        printf("profile left out: %s %s: this OpenSSL lacks it (it comes with OpenSSL %s)\n",
+               g->key, g->item, g->since_text);
+}
+
 void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows)
 {
     const row *sets[2] = {rows->client, rows->server};
@@ -16,8 +33,7 @@ void tlsd_inspection_text_print(const inspection *in, const inspection_rows *row
     if (in->warning[0] != '\0')
         printf("warning: %s\n", in->warning);
     if (in->module_section != NULL)
-        printf("module: section %s, profile %s\n", in->module_section,
-               in->policy != NULL ? tlsd_policy_profile(in->policy) : "(invalid)");
+        module_line(in);
     else if (in->status == STATUS_NO_POLICY)
         printf("module: unknown, the file does not load\n");
     else

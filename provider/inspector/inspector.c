@@ -30,11 +30,13 @@
 
 #include "audit_report.h"
 #include "inspection.h"
+#include "profile_list.h"
 
 static int usage(const char *argv0)
 {
     fprintf(stderr, "usage: %s [--config FILE] [--program NAME] [--json]\n"
-                    "       %s --audit-report FILE|- [--json]\n", argv0, argv0);
+                    "       %s --audit-report FILE|- [--json]\n"
+                    "       %s --profiles [--json]\n", argv0, argv0, argv0);
     return 64;
 }
 
@@ -55,18 +57,25 @@ static int audit_report(const char *path, int json)
     return rc;
 }
 
-static int parse_args(int argc, char **argv, inspection *in, int *json, const char **audit_log)
+typedef struct {
+    int json, profiles;
+    const char *audit_log;
+} mode;
+
+static int parse_args(int argc, char **argv, inspection *in, mode *m)
 {
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--json") == 0)
-            *json = 1;
+            m->json = 1;
+        else if (strcmp(argv[i], "--profiles") == 0)
+            m->profiles = 1;
         else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
             in->config = argv[++i];
         else if (strcmp(argv[i], "--program") == 0 && i + 1 < argc
                  && tlsd_program_named(&in->prog, argv[i + 1]))
             in->program = argv[++i];
         else if (strcmp(argv[i], "--audit-report") == 0 && i + 1 < argc)
-            *audit_log = argv[++i];
+            m->audit_log = argv[++i];
         else
             return 0;
     }
@@ -77,15 +86,16 @@ int main(int argc, char **argv)
 {
     inspection in = {0};
     static inspection_rows rows;
-    int json = 0;
-    const char *audit_log = NULL;
+    mode m = {0};
     char *default_config = NULL;
     SSL_CTX *before, *ctx[2] = {NULL, NULL}, *program_ctx[2] = {NULL, NULL};
 
-    if (!parse_args(argc, argv, &in, &json, &audit_log))
+    if (!parse_args(argc, argv, &in, &m) || (m.profiles && (m.audit_log != NULL || in.config != NULL)))
         return usage(argv[0]);
-    if (audit_log != NULL)
-        return audit_report(audit_log, json);
+    if (m.profiles)
+        return tlsd_profile_list_print(stdout, m.json);
+    if (m.audit_log != NULL)
+        return audit_report(m.audit_log, m.json);
     /* The configuration is loaded below, by hand, to see its errors. */
     OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     OPENSSL_load_builtin_modules();
@@ -104,7 +114,7 @@ int main(int argc, char **argv)
     if (in.cnf != NULL && in.status != STATUS_NO_POLICY)
         tlsd_program_warning_check(&in);
     tlsd_inspection_rows_build(&in, ctx, program_ctx, &rows);
-    if (json)
+    if (m.json)
         tlsd_inspection_json_print(&in, &rows);
     else
         tlsd_inspection_text_print(&in, &rows);
