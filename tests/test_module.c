@@ -454,12 +454,46 @@ static void test_debug_trace(void)
     fclose(f);
     CU_ASSERT(n > 0);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "section tlsdefaults_sect loaded; effective policy:"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(text, "Profile: python (python-3.13)\n"));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "MinProtocol: TLSv1.2 (profile python)"));
     snprintf(expect, sizeof(expect), "SSL_CTX %p (server): policy of section tlsdefaults_sect applied",
              (void *)ctx);
     CU_ASSERT_PTR_NOT_NULL(strstr(text, expect));
     CU_ASSERT_PTR_NOT_NULL(strstr(text, "section tlsdefaults_sect unloaded"));
     free(text);
+    SSL_CTX_free(ctx);
+}
+
+/* Through the module: a new client context of an unmodified program gets
+ * exactly Mozilla's six TLS 1.2 suites and a TLS 1.2 floor. */
+static void test_dated_profile_through_the_module(void)
+{
+    const char *want = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                       "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                       "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+    SSL_CTX *before = SSL_CTX_new(TLS_client_method()), *ctx;
+    STACK_OF(SSL_CIPHER) *ciphers;
+    char got[1024] = "";
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    load("Profile = mozilla-intermediate-6.0\n", NULL);
+    ctx = SSL_CTX_new(TLS_client_method());
+    unload();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    ciphers = SSL_CTX_get_ciphers(ctx);
+    for (int i = 0; i < sk_SSL_CIPHER_num(ciphers); i++) {
+        const SSL_CIPHER *c = sk_SSL_CIPHER_value(ciphers, i);
+
+        if (strcmp(SSL_CIPHER_get_version(c), "TLSv1.3") != 0)
+            snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", got[0] ? ":" : "",
+                     SSL_CIPHER_get_name(c));
+    }
+    CU_ASSERT_STRING_EQUAL(got, want);
+    CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(ctx), TLS1_2_VERSION);
+    /* The control: the context made before the module has neither. */
+    CU_ASSERT_EQUAL(SSL_CTX_get_min_proto_version(before), 0);
+    CU_ASSERT(sk_SSL_CIPHER_num(SSL_CTX_get_ciphers(before)) > 9);
+    SSL_CTX_free(before);
     SSL_CTX_free(ctx);
 }
 
@@ -485,6 +519,7 @@ int main(void)
         {"missing path is an error", test_missing_path_is_an_error},
         {"shipped openssl-cnf snippets load", test_shipped_snippets_load},
         {"debug trace", test_debug_trace},
+        {"a dated profile through the module", test_dated_profile_through_the_module},
         CU_TEST_INFO_NULL,
     };
 
