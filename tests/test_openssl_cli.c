@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <CUnit/CUnit.h>
+#include <openssl/crypto.h>
 
 #include "test_certs.h"
 #include "test_config.h"
@@ -22,6 +23,7 @@ static char *broken_cnf;      /* a bad value, OpenSSL's default diagnostics */
 static char *strict_diag_cnf; /* the same with config_diagnostics = 1 */
 static char *no_hostname_cnf; /* python profile, HostnameCheck = no */
 static char *enforce_cnf;     /* python profile, Enforce = yes */
+static char *mozilla_cnf;     /* Profile = mozilla-intermediate-6.0 */
 
 static const char *const without_module[] = {"TLSDEFAULTS_DEBUG=", NULL};
 
@@ -173,6 +175,26 @@ static void test_broken_configuration_is_visible(void)
     tlsd_test_s_server_stop(&srv);
 }
 
+/* A dated profile's groups reach an unmodified s_client: X25519MLKEM768
+ * is negotiated where OpenSSL has it (3.5 and later), X25519 before; a
+ * server of ffdhe2048 alone, which s_client reaches without the module, is
+ * refused: the profile's list holds no finite-field group. */
+static void test_s_client_mozilla_groups(void)
+{
+    const char *const ffdhe[] = {"-groups", "ffdhe2048", NULL};
+    int pq = OpenSSL_version_num() >= 0x30500000L;
+    tlsd_test_server srv;
+
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", NULL, without_module));
+    CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, with(mozilla_cnf)), 0);
+    EXPECT_OUTPUT(pq ? "Negotiated TLS1.3 group: X25519MLKEM768" : "Server Temp Key: X25519");
+    tlsd_test_s_server_stop(&srv);
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&srv, "leaf.pem", ffdhe, without_module));
+    CU_ASSERT_EQUAL(s_client(&srv, CERT("root.pem"), NULL, without_module), 0);
+    REFUSED(s_client(&srv, CERT("root.pem"), NULL, with(mozilla_cnf)), "s_client, ffdhe2048 server");
+    tlsd_test_s_server_stop(&srv);
+}
+
 static char *copy(const char *path)
 {
     return path != NULL ? strdup(path) : NULL;
@@ -188,7 +210,8 @@ static int suite_init(void)
                                                  NULL, "MinProtocol = TLSv1.9", NULL));
     no_hostname_cnf = copy(tlsd_test_write_cnf("no-hostname", NULL, NULL, "HostnameCheck = no", NULL));
     enforce_cnf = copy(tlsd_test_write_cnf("enforce", NULL, NULL, "Enforce = yes", NULL));
-    return module_cnf == NULL || broken_cnf == NULL || strict_diag_cnf == NULL
+    mozilla_cnf = copy(tlsd_test_write_cnf("mozilla", NULL, NULL, "Profile = mozilla-intermediate-6.0", NULL));
+    return module_cnf == NULL || mozilla_cnf == NULL || broken_cnf == NULL || strict_diag_cnf == NULL
            || no_hostname_cnf == NULL || enforce_cnf == NULL;
 }
 
@@ -199,6 +222,7 @@ static int suite_cleanup(void)
     free(strict_diag_cnf);
     free(no_hostname_cnf);
     free(enforce_cnf);
+    free(mozilla_cnf);
     return 0;
 }
 
@@ -212,6 +236,7 @@ int main(void)
         {"s_client: the SNI name is checked", test_s_client_checks_sni_name},
         {"curl below the floor: Enforce", test_curl_below_the_floor},
         {"broken configuration is visible", test_broken_configuration_is_visible},
+        {"s_client: a Mozilla profile's groups", test_s_client_mozilla_groups},
         CU_TEST_INFO_NULL,
     };
 
