@@ -319,6 +319,12 @@ frozen=$("$inspector" --profiles --json | python3 -c '
 import json, sys
 print("\n".join(p["name"] for p in json.load(sys.stdin)["profiles"] if p["frozen"]))')
 [ -n "$frozen" ] || fail "--profiles lists no frozen profile"
+# Every profile is documented where administrators look.
+for profile in $("$inspector" --profiles | awk '{ print $1 }'); do
+    grep -q "^| \`$profile\` |" "$src/docs/profiles.md" || fail "docs/profiles.md has no row for profile $profile"
+    grep -q "^\.BR\? $(sed 's/-/\\\\-/g' <<<"$profile")\( \|$\)" "$src/docs/man/tlsdefaults.5" ||
+        fail "tlsdefaults.5 has no PROFILES entry for $profile"
+done
 for profile in $frozen; do
     cnf "profile-$profile" "Profile = $profile"
     for format in txt json; do
