@@ -19,6 +19,7 @@
 #include <openssl/conf.h>
 #include <openssl/ssl.h>
 
+#include "audit_journal.h"
 #include "audit_log.h"
 #include "test_certs.h"
 #include "test_config.h"
@@ -40,6 +41,39 @@ static void test_syslog_format(void)
     /* Cut, never overflowed. */
     CU_ASSERT_EQUAL(tlsd_audit_log_syslog_format(buf, 10, 0, 1, "long message"), 9);
     CU_ASSERT_EQUAL(strlen(buf), 9);
+}
+
+/* AuditLog = journal: every key=value of a line is a field of its own;
+ * each kind of line has its MESSAGE_ID. */
+static void test_journal_format(void)
+{
+    char buf[2048];
+    size_t n = tlsd_audit_journal_format(buf, sizeof(buf), 4242,
+                                         "audit program=curl pid=4242 role=client peer=a.test "
+                                         "reasons=VerifyPeer:unverified x509_error=18 "
+                                         "x509_text=\"self-signed certificate\"");
+
+    CU_ASSERT_EQUAL(n, strlen(buf));
+    CU_ASSERT_EQUAL(strncmp(buf, "MESSAGE=audit program=curl pid=4242 role=client", 47), 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nMESSAGE_ID=" TLSD_AUDIT_JOURNAL_ID_AUDIT "\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nPRIORITY=4\nSYSLOG_IDENTIFIER=tlsdefaults\nSYSLOG_PID=4242\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nTLSDEFAULTS_KIND=audit\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nTLSDEFAULTS_PROGRAM=curl\nTLSDEFAULTS_PID=4242\n"
+                                       "TLSDEFAULTS_ROLE=client\nTLSDEFAULTS_PEER=a.test\n"
+                                       "TLSDEFAULTS_REASONS=VerifyPeer:unverified\n"
+                                       "TLSDEFAULTS_X509_ERROR=18\n"
+                                       "TLSDEFAULTS_X509_TEXT=self-signed certificate\n"));
+    CU_ASSERT_EQUAL(buf[n - 1], '\n');
+    n = tlsd_audit_journal_format(buf, sizeof(buf), 1, "inventory program=nginx group=X25519MLKEM768 pq=yes");
+    CU_ASSERT(n > 0);
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nMESSAGE_ID=" TLSD_AUDIT_JOURNAL_ID_INVENTORY "\nPRIORITY=6\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nTLSDEFAULTS_GROUP=X25519MLKEM768\nTLSDEFAULTS_PQ=yes\n"));
+    n = tlsd_audit_journal_format(buf, sizeof(buf), 1, "audit: 7 lines suppressed (rate limit)");
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nMESSAGE_ID=" TLSD_AUDIT_JOURNAL_ID_NOTE "\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\nTLSDEFAULTS_KIND=note\n"));
+    CU_ASSERT_PTR_NULL(strstr(buf, "TLSDEFAULTS_7"));
+    /* Too long: nothing rather than a cut entry. */
+    CU_ASSERT_EQUAL(tlsd_audit_journal_format(buf, 40, 1, "audit program=curl pid=1 role=client"), 0);
 }
 
 static void test_syslog_writer(void)
@@ -271,6 +305,7 @@ int main(void)
     static CU_TestInfo tests[] = {
         {"syslog line format", test_syslog_format},
         {"syslog writer on a datagram socket", test_syslog_writer},
+        {"journal entry format", test_journal_format},
         {"rate limit: burst, rate and the note of lines dropped", test_rate_limit_bucket},
         {"rate limit: one bucket across fork()", test_rate_limit_bucket_across_fork},
         {"rate limit: a fork-per-connection server under Audit", test_forking_server_rate_limit},

@@ -414,7 +414,7 @@ static void test_key_table_is_one_source(void)
     tlsd_policy_describe_each(p, ctx, note_row, &d);
     CU_ASSERT_STRING_EQUAL(d.labels, "MinProtocol MaxProtocol Ciphers Ciphersuites Groups "
                            "SignatureAlgorithms Options VerifyFlags HostFlags Mode VerifyPeer "
-                           "TrustStore HostnameCheck Enforce KeyLog Audit AuditLog ");
+                           "TrustStore HostnameCheck Enforce KeyLog Audit Inventory AuditLog ");
     d.labels[0] = '\0';
     tlsd_policy_describe_each(NULL, ctx, note_row, &d);
     CU_ASSERT_PTR_NULL(strstr(d.labels, "Audit"));

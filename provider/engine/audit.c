@@ -11,6 +11,7 @@
 #include "audit_record.h"
 #include "debug.h"
 #include "errors.h"
+#include "inventory.h"
 #include "policy_floor.h"
 #include "server_name.h"
 
@@ -21,6 +22,8 @@ struct tlsd_audit {
     int security_level;        /* Enforce: the level it holds */
     int verify_flags_set;
     unsigned long verify_flags, verify_flags_known;
+    int inventory;             /* Inventory: a line per handshake */
+    int forced;                /* VerifyPeer = force, enforced */
     tlsd_cipher_set ciphers;   /* the suites the policy allows */
     tlsd_audit_log *log;
 };
@@ -60,8 +63,11 @@ tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         return NULL;
     }
+    tlsd_policy_get_enforced_guards(p, &keys);
+    a->forced = keys.verify_peer == TLSD_VERIFY_PEER_FORCE;
     tlsd_policy_get_guards(p, &keys);
     a->keys = keys.audit;
+    a->inventory = keys.inventory;
     a->verify_peer = keys.verify_peer;
     a->hostname_check = keys.hostname_check;
     a->enforce = keys.enforce;
@@ -98,6 +104,24 @@ void tlsd_audit_free(tlsd_audit *a)
 int tlsd_audit_verifies_peer(const tlsd_audit *a)
 {
     return (a->keys & TLSD_AUDIT_VERIFY_PEER) && a->verify_peer;
+}
+
+/* ssl's record, made on first use knowing what to write. */
+static tlsd_audit_record *record_of(const tlsd_audit *a, const SSL *ssl)
+{
+    tlsd_audit_record *c = tlsd_audit_record_find(ssl);
+
+    if (c == NULL && (c = tlsd_audit_record_of(a->log, ssl)) != NULL) {
+        c->inventory = a->inventory;
+        c->forced = a->forced;
+    }
+    return c;
+}
+
+void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *ssl)
+{
+    if (a->inventory && tlsd_audit_record_find(ssl) == NULL)
+        (void)record_of(a, ssl);
 }
 
 /* The version and suite negotiated, against the policy's floor and list. */
@@ -232,7 +256,7 @@ int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int u
         reasons = (unchosen ? TLSD_AUDIT_RECORD_UNVERIFIED : TLSD_AUDIT_RECORD_VERIFY_OFF)
                   | (extra & TLSD_AUDIT_RECORD_NO_SNI);
     }
-    if ((c = tlsd_audit_record_of(a->log, ssl)) == NULL)
+    if ((c = record_of(a, ssl)) == NULL)
         return program_ok;
     if (reasons != 0) {
         c->reasons |= reasons;
@@ -253,20 +277,22 @@ void tlsd_audit_no_certificate(const tlsd_audit *a, const SSL *ssl, int unchosen
     if (!(a->keys & TLSD_AUDIT_VERIFY_PEER) || !a->verify_peer
         || (a->verify_peer != TLSD_VERIFY_PEER_FORCE && !unchosen))
         return;
-    if ((c = tlsd_audit_record_of(a->log, ssl)) != NULL)
+    if ((c = record_of(a, ssl)) != NULL)
         c->reasons |= TLSD_AUDIT_RECORD_NO_CERT;
 }
 
 void tlsd_audit_handshake_done(const tlsd_audit *a, const SSL *ssl)
 {
-    tlsd_audit_record *c = tlsd_audit_record_find(ssl);
+    tlsd_audit_record *c = record_of(a, ssl);
 
+    if (c == NULL)
+        return;
     /* A TLS 1.3 client sees "done" again for each session ticket. */
-    if (c != NULL && c->written)
-        return;
-    if (c == NULL && (c = tlsd_audit_record_of(a->log, ssl)) == NULL)
-        return;
-    check_negotiated(a, ssl, c);
-    tlsd_audit_record_write(c);
-    c->written = 1;
+    if (!c->written) {
+        check_negotiated(a, ssl, c);
+        tlsd_audit_record_write(c);
+        c->written = 1;
+    }
+    if (a->inventory)
+        tlsd_inventory_write(c->log, ssl, a->forced, &c->inventory_done);
 }

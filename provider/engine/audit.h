@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Audit: the keys Audit names report instead of refusing. For every
+/* Audit: the keys Audit names report instead of refusing; and Inventory,
+ * whose lines go to the same log under the same rate limit. For every
  * connection the policy would have refused, one line in the audit log
  * (audit_record.h): the program, the peer and each reason. The outcome is
  * the program's own: the policy's checks run on the side.
@@ -45,8 +46,15 @@ int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int u
  * refuse it (VerifyPeer:no-certificate); unchosen as above. */
 void tlsd_audit_no_certificate(const tlsd_audit *a, const SSL *ssl, int unchosen);
 
+/* Inventory: at every check of a connection's handshake (the guard's
+ * security callback), so that the SSL holds the record whose end writes
+ * the inventory line even where the program's info callback replaced the
+ * guard's. Nothing without Inventory. */
+void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *ssl);
+
 /* At the end of a handshake: checks the version and suite negotiated, and
- * writes the connection's line (once). */
+ * writes the connection's line (once), and with Inventory the handshake's
+ * inventory line (once per handshake). */
 void tlsd_audit_handshake_done(const tlsd_audit *a, const SSL *ssl);
 
 #endif

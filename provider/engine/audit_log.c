@@ -11,19 +11,21 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "audit_journal.h"
 #include "errors.h"
 #include "private_file.h"
 
-enum sink { SINK_SYSLOG, SINK_STDERR, SINK_FILE };
+enum sink { SINK_SYSLOG, SINK_JOURNAL, SINK_STDERR, SINK_FILE };
 
 struct tlsd_audit_log {
     atomic_int refs;
     enum sink sink;
-    int fd;                        /* SINK_FILE: the file; SINK_SYSLOG: the socket */
-    struct sockaddr_un addr;       /* SINK_SYSLOG */
+    int fd;                        /* SINK_FILE: the file; SINK_SYSLOG, _JOURNAL: the socket */
+    struct sockaddr_un addr;       /* SINK_SYSLOG, SINK_JOURNAL */
 };
 
 /* One bucket whatever the number of logs (a busy server with many
@@ -116,7 +118,7 @@ static tlsd_audit_log *log_new(enum sink sink, int fd)
     return log;
 }
 
-tlsd_audit_log *tlsd_audit_log_open_syslog_at(const char *socket_path)
+static tlsd_audit_log *open_datagram(enum sink sink, const char *socket_path)
 {
     tlsd_audit_log *log;
     int fd;
@@ -129,13 +131,41 @@ tlsd_audit_log *tlsd_audit_log_open_syslog_at(const char *socket_path)
      * never the program's connection. Unconnected: a restarted daemon is
      * found again by name at the next line. */
     fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if ((log = log_new(SINK_SYSLOG, fd)) == NULL) {
+    if ((log = log_new(sink, fd)) == NULL) {
         if (fd >= 0)
             close(fd);
         return NULL;
     }
     log->addr.sun_family = AF_UNIX;
     memcpy(log->addr.sun_path, socket_path, strlen(socket_path) + 1);
+    return log;
+}
+
+tlsd_audit_log *tlsd_audit_log_open_syslog_at(const char *socket_path)
+{
+    return open_datagram(SINK_SYSLOG, socket_path);
+}
+
+static void emit(tlsd_audit_log *log, const char *line);
+
+/* "journal" or "journal:NAMESPACE". Without journald's socket, syslog,
+ * whose first line says why. */
+static tlsd_audit_log *open_journal(const char *spec)
+{
+    char path[128], note[256];
+    struct stat st;
+    tlsd_audit_log *log;
+
+    if (!tlsd_audit_journal_socket_path(spec[7] == ':' ? spec + 8 : NULL, path, sizeof(path))) {
+        TLSD_RAISE(TLSD_R_CANNOT_OPEN_AUDIT_LOG, "AuditLog=%.128s: namespace too long", spec);
+        return NULL;
+    }
+    if (stat(path, &st) == 0 && S_ISSOCK(st.st_mode))
+        return open_datagram(SINK_JOURNAL, path);
+    snprintf(note, sizeof(note), "audit: AuditLog=%s: no journal socket at %s (%s); writing to syslog",
+             spec, path, stat(path, &st) == 0 ? "not a socket" : strerror(errno));
+    if ((log = tlsd_audit_log_open_syslog_at("/dev/log")) != NULL)
+        emit(log, note);
     return log;
 }
 
@@ -146,6 +176,8 @@ tlsd_audit_log *tlsd_audit_log_open(const char *spec)
 
     if (strcmp(spec, "syslog") == 0)
         return tlsd_audit_log_open_syslog_at("/dev/log");
+    if (strncmp(spec, "journal", 7) == 0 && (spec[7] == '\0' || spec[7] == ':'))
+        return open_journal(spec);
     if (strcmp(spec, "stderr") == 0)
         return log_new(SINK_STDERR, -1);
     if ((fd = tlsd_private_file_open(spec, why, sizeof(why))) < 0) {
@@ -185,12 +217,18 @@ size_t tlsd_audit_log_syslog_format(char *buf, size_t cap, time_t when, pid_t pi
 /* Writes without ever waiting: a descriptor not ready now loses the line. */
 static void emit(tlsd_audit_log *log, const char *line)
 {
-    char buf[2048];
+    char buf[4096];
     size_t len;
     int fd = log->sink == SINK_STDERR ? STDERR_FILENO : log->fd;
 
     if (fd < 0)
         return;
+    if (log->sink == SINK_JOURNAL) {
+        if ((len = tlsd_audit_journal_format(buf, sizeof(buf), getpid(), line)) > 0)
+            (void)!sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)&log->addr,
+                          sizeof(log->addr));
+        return;
+    }
     if (log->sink == SINK_SYSLOG) {
         len = tlsd_audit_log_syslog_format(buf, sizeof(buf), time(NULL), getpid(), line);
         (void)!sendto(fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,

@@ -14,8 +14,10 @@
 
 typedef struct tlsd_audit_log tlsd_audit_log;
 
-/* spec: "syslog" (the datagram socket /dev/log), "stderr", or an absolute
- * path opened with tlsd_private_file_open(). NULL with TLSD_R_CANNOT_OPEN_
+/* spec: "syslog" (the datagram socket /dev/log), "journal" or
+ * "journal:NAMESPACE" (journald's native socket: audit_journal.h; without
+ * one, syslog, whose first line says why), "stderr", or an absolute path
+ * opened with tlsd_private_file_open(). NULL with TLSD_R_CANNOT_OPEN_
  * AUDIT_LOG raised (data "path=PATH: why") when the file is refused.
  * syslog never fails here: a missing socket drops lines. */
 tlsd_audit_log *tlsd_audit_log_open(const char *spec);

@@ -1,18 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "audit_record.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/x509_vfy.h>
 
 #include "debug.h"
+#include "inventory.h"
+#include "log_fields.h"
 #include "policy_floor.h"
 #include "program.h"
 
@@ -24,10 +23,13 @@ static void free_record_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 {
     tlsd_audit_record *r = ptr;
 
-    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+    (void)ad, (void)idx, (void)argl, (void)argp;
     if (r == NULL)
         return;
     tlsd_audit_record_write(r);
+    /* A program with an info callback of its own (nginx) ends here. */
+    if (r->inventory)
+        tlsd_inventory_write(r->log, parent, r->forced, &r->inventory_done);
     tlsd_audit_log_free(r->log);
     free(r);
 }
@@ -52,47 +54,6 @@ int tlsd_audit_record_register(void)
     return CRYPTO_THREAD_run_once(&record_index_once, register_record_index) && record_index >= 0;
 }
 
-/* Copies text as one token: bytes outside a safe set become \xNN (an SNI
- * name comes from the peer). */
-static void token(char *out, size_t cap, const char *text)
-{
-    size_t o = 0;
-
-    for (const unsigned char *p = (const unsigned char *)text; *p != '\0' && o + 5 < cap; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')
-            || strchr(".-_:[]*", *p) != NULL)
-            out[o++] = (char)*p;
-        else
-            o += (size_t)snprintf(out + o, cap - o, "\\x%02x", *p);
-    }
-    out[o] = '\0';
-}
-
-static void peer_of(const SSL *ssl, char *out, size_t cap)
-{
-    const char *sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    char addr[INET6_ADDRSTRLEN + 8] = "unknown";
-    int fd = SSL_get_fd(ssl);
-
-    if (sni != NULL && *sni != '\0') {
-        token(out, cap, sni);
-        return;
-    }
-    if (fd >= 0 && getpeername(fd, (struct sockaddr *)&ss, &len) == 0) {
-        char ip[INET6_ADDRSTRLEN];
-
-        if (ss.ss_family == AF_INET
-            && inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, ip, sizeof(ip)) != NULL)
-            snprintf(addr, sizeof(addr), "%s:%u", ip, ntohs(((struct sockaddr_in *)&ss)->sin_port));
-        else if (ss.ss_family == AF_INET6
-                 && inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, ip, sizeof(ip)) != NULL)
-            snprintf(addr, sizeof(addr), "[%s]:%u", ip, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
-    }
-    token(out, cap, addr);
-}
-
 tlsd_audit_record *tlsd_audit_record_find(const SSL *ssl)
 {
     return record_index < 0 ? NULL : SSL_get_ex_data(ssl, record_index);
@@ -109,7 +70,7 @@ tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *cssl)
         return NULL;
     r->log = tlsd_audit_log_ref(log);
     r->server = SSL_is_server(ssl);
-    peer_of(ssl, r->peer, sizeof(r->peer));
+    tlsd_log_fields_peer(ssl, r->peer, sizeof(r->peer));
     if (!SSL_set_ex_data(ssl, record_index, r)) {
         tlsd_audit_log_free(r->log);
         free(r);
@@ -158,7 +119,7 @@ void tlsd_audit_record_write(tlsd_audit_record *r)
     if (r->written || r->reasons == 0)
         return;
     r->written = 1;
-    token(prog, sizeof(prog), tlsd_program_self(&self) ? self.base : "unknown");
+    tlsd_log_fields_token(prog, sizeof(prog), tlsd_program_self(&self) ? self.base : "unknown");
     snprintf(line, sizeof(line), "audit program=%s pid=%ld role=%s peer=%s reasons=", prog,
              (long)getpid(), r->server ? "server" : "client", r->peer);
     append_reasons(line, sizeof(line), r);

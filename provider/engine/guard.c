@@ -65,7 +65,7 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
     }
     if (!ok)
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
-    if (ok && keys.audit != 0)
+    if (ok && (keys.audit != 0 || keys.inventory))
         ok = (g->audit = tlsd_audit_new(p)) != NULL;
     /* A key log is a debugging aid: one that cannot be opened is reported
      * in the trace and costs neither the policy nor TLS. */
@@ -180,6 +180,8 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
     }
     if (g != NULL && !verification_security(s, g, op, other))
         return 0;
+    if (g != NULL && g->audit != NULL && s != NULL)
+        tlsd_audit_handshake_seen(g->audit, s);
     if (g != NULL && g->enforce) {
         if (s != NULL)
             hold_security_level(s, g);
@@ -417,25 +419,17 @@ static int verification_security(const SSL *s, const tlsd_guard *g, int op, cons
            || tlsd_verify_lock_security(s, op, other, verify_client, g);
 }
 
-/* The audit of the guard on ssl's context, or NULL. */
-static const tlsd_audit *audit_of(const SSL *ssl)
+/* The end of a handshake, for the audit of the guard on ssl's context. */
+static void audit_info_cb(const SSL *ssl, int where, int ret)
 {
     const SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
     const tlsd_guard *g;
 
-    if (ctx == NULL || SSL_CTX_get_security_callback(ctx) != guarded_security_cb)
-        return NULL;
-    g = SSL_CTX_get0_security_ex_data(ctx);
-    return g != NULL ? g->audit : NULL;
-}
-
-static void audit_info_cb(const SSL *ssl, int where, int ret)
-{
-    const tlsd_audit *a;
-
     (void)ret;
-    if ((where & SSL_CB_HANDSHAKE_DONE) && (a = audit_of(ssl)) != NULL)
-        tlsd_audit_handshake_done(a, ssl);
+    if (!(where & SSL_CB_HANDSHAKE_DONE) || ctx == NULL || SSL_CTX_get_security_callback(ctx) != guarded_security_cb)
+        return;
+    if ((g = SSL_CTX_get0_security_ex_data(ctx)) != NULL && g->audit != NULL)
+        tlsd_audit_handshake_done(g->audit, ssl);
 }
 
 /* Hooks the audit on: the end of the handshake, unless the program has an

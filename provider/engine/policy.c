@@ -158,6 +158,7 @@ void tlsd_policy_get_guards(const tlsd_policy *p, tlsd_policy_guards *out)
     out->key_log = p->s[TLSD_KEY_KEY_LOG].set && p->s[TLSD_KEY_KEY_LOG].bits;
     out->min_version = p->min_version;
     out->audit = p->s[TLSD_KEY_AUDIT].set ? (unsigned)p->s[TLSD_KEY_AUDIT].bits : 0;
+    out->inventory = p->s[TLSD_KEY_INVENTORY].set && p->s[TLSD_KEY_INVENTORY].bits;
     out->audit_log = p->s[TLSD_KEY_AUDIT_LOG].set ? p->s[TLSD_KEY_AUDIT_LOG].value : "syslog";
     out->verify_flags_set = p->s[TLSD_KEY_VERIFY_FLAGS].set;
     out->verify_flags = p->s[TLSD_KEY_VERIFY_FLAGS].bits;

@@ -122,7 +122,8 @@ typedef struct {
     int key_log;
     int min_version;         /* the protocol floor Enforce holds */
     unsigned audit;          /* TLSD_AUDIT_* bits of the keys audited */
-    const char *audit_log;   /* "syslog", "stderr" or an absolute path */
+    int inventory;           /* Inventory: a line per completed handshake */
+    const char *audit_log;   /* "syslog", "stderr", "journal[:NS]" or an absolute path */
     int verify_flags_set;    /* VerifyFlags: set, and its bits */
     unsigned long verify_flags;
     unsigned long verify_flags_known; /* every bit VerifyFlags can name */

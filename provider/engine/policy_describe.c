@@ -117,7 +117,8 @@ static void make_row(const tlsd_policy *p, SSL_CTX *ctx, int id, char *text, siz
 void tlsd_policy_describe_each(const tlsd_policy *p, SSL_CTX *ctx, tlsd_policy_row_cb *emit,
                                void *arg)
 {
-    int audit_set = p != NULL && p->s[TLSD_KEY_AUDIT].set;
+    /* The logging keys show once either is set. */
+    int audit_set = p != NULL && (p->s[TLSD_KEY_AUDIT].set || p->s[TLSD_KEY_INVENTORY].set);
     char text[4096];
 
     for (int i = 0; i < TLSD_KEY_COUNT; i++) {

@@ -13,8 +13,8 @@
  *   label   what describe calls it; NULL: not described
  *   read    how its effective value is read back from a context
  *           (policy_describe.c); NULL: the policy's value
- *   show    TLSD_SHOW_ALWAYS, or TLSD_SHOW_WITH_AUDIT (only when Audit is
- *           set: a policy without Audit reads as it always has) */
+ *   show    TLSD_SHOW_ALWAYS, or TLSD_SHOW_WITH_AUDIT (only when Audit or
+ *           Inventory is set: a policy without them reads as it always has) */
 #ifndef TLSD_POLICY_KEYS_H
 #define TLSD_POLICY_KEYS_H
 
@@ -53,6 +53,8 @@
       "KeyLog", NULL, TLSD_SHOW_ALWAYS) \
     X(AUDIT, "Audit", KEY_AUDIT, NULL, 0, "no", \
       "Audit", NULL, TLSD_SHOW_WITH_AUDIT) \
+    X(INVENTORY, "Inventory", KEY_CHOICE, tlsd_boolean_names, 0, "no", \
+      "Inventory", NULL, TLSD_SHOW_WITH_AUDIT) \
     X(AUDIT_LOG, "AuditLog", KEY_AUDIT_LOG, NULL, 0, "syslog", \
       "AuditLog", NULL, TLSD_SHOW_WITH_AUDIT)
 

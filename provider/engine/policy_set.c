@@ -194,22 +194,38 @@ static int set_audit(tlsd_setting_value *st, const char *key, const char *value,
     return store(&st->value, strdup(canonical));
 }
 
+/* A journal namespace as journald names them: letters, digits, "_-.". */
+static int journal_namespace_ok(const char *ns)
+{
+    if (*ns == '\0' || strlen(ns) > 64)
+        return 0;
+    for (const char *c = ns; *c != '\0'; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
+              || strchr("_-.", *c) != NULL))
+            return 0;
+    return 1;
+}
+
 /* AuditLog: where audit lines go. A path is opened when the policy is put
  * in effect, with the key log's rules; here it only has to be absolute. */
 static int set_audit_log(tlsd_setting_value *st, const char *key, const char *value,
                          const char *origin)
 {
-    if (strcasecmp(value, "syslog") == 0 || strcasecmp(value, "stderr") == 0) {
-        char lower[8];
+    static const char *const sinks[] = {"syslog", "stderr", "journal"};
 
-        for (size_t i = 0; i <= strlen(value); i++)
-            lower[i] = (char)(value[i] >= 'A' && value[i] <= 'Z' ? value[i] - 'A' + 'a' : value[i]);
-        return store(&st->value, strdup(lower));
+    for (size_t i = 0; i < sizeof(sinks) / sizeof(sinks[0]); i++)
+        if (strcasecmp(value, sinks[i]) == 0)
+            return store(&st->value, strdup(sinks[i]));
+    if (strncasecmp(value, "journal:", 8) == 0 && journal_namespace_ok(value + 8)) {
+        char spec[80];
+
+        snprintf(spec, sizeof(spec), "journal:%s", value + 8);
+        return store(&st->value, strdup(spec));
     }
     if (value[0] != '/') {
         TLSD_RAISE(TLSD_R_BAD_VALUE,
-                   "%.128s: key=%.128s value=%.256s: expected syslog, stderr or an absolute path",
-                   origin, key, value);
+                   "%.128s: key=%.128s value=%.256s: expected syslog, stderr, journal, "
+                   "journal:NAMESPACE or an absolute path", origin, key, value);
         return 0;
     }
     return store(&st->value, strdup(value));
