@@ -117,6 +117,18 @@ expect_row programs-path client MinProtocol TLSv1.2 "section nginx_policy (progr
 run programs-other 0 --config "$work/programs.cnf" --program curl
 expect programs-other "VerifyMode           peer, forced (VerifyPeer = force)  (section tlsd)"
 run programs-bad-name 64 --program bin/nginx
+# A program's own Groups: what a client of that program offers, read from
+# its context (not from the inspector's own).
+cnf programs-groups "Programs = progs
+[progs]
+nginx = nginx_policy
+[nginx_policy]
+Groups = P-384"
+run programs-groups 0 --config "$work/programs-groups.cnf" --program nginx --json
+expect_row programs-groups client Groups '*secp384r1' "section nginx_policy (program nginx)"
+run programs-groups-other 0 --config "$work/programs-groups.cnf" --program curl --json
+python3 -c 'import json, sys; sys.exit("secp384r1" == json.load(open(sys.argv[1]))["client"]["Groups"]["value"].lstrip("*"))' \
+    "$work/programs-groups-other.out" || fail "programs-groups-other: curl offers nginx's Groups"
 # A program's own Audit: its context keeps no floor and no verification of
 # the main section's (audited keys are not applied), as the module does.
 cnf programs-audit "VerifyPeer = force

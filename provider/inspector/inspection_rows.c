@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 
+#include "client_hello.h"
 #include "inspection.h"
 #include "keylog.h"
 #include "trust_store.h"
@@ -211,6 +212,8 @@ void tlsd_inspection_rows_build(inspection *in, SSL_CTX *ctx[2], SSL_CTX *progra
         if (ctx[server] == program_ctx[server])
             program_ctx[server] = NULL; /* freed as ctx */
     }
+    /* From the context the rows are read from: a program's own Groups. */
+    tlsd_client_hello_groups(ctx[0], in->groups, sizeof(in->groups));
     rows->n_client = context_rows(in, ctx[0], 0, rows->client);
     rows->n_server = context_rows(in, ctx[1], 1, rows->server);
 }
