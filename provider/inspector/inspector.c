@@ -6,7 +6,10 @@
  * Loads a configuration as any OpenSSL program would (the module, ssl_conf,
  * providers), creates a client and a server context, and prints what they
  * got and where each value came from: the profile, a key of the module's
- * section, system_default, or OpenSSL's default.
+ * section, system_default, or OpenSSL's default. --profile NAME: the
+ * same for a profile alone, no configuration read (profile_inspection.c).
+ * --diff A B: the rows whose values differ between two of those, each
+ * inspected by a child process of this program (policy_diff.c).
  *
  * The steps are in their own files (inspection.h names them); this one
  * runs them in order.
