@@ -61,6 +61,13 @@ with open(path) as f:
 PY
 }
 
+# expect_lines NAME TEXT: NAME's output holds TEXT, lines in a row as given
+# (grep would take each line of TEXT as a pattern of its own).
+expect_lines() {
+    python3 -c 'import sys; sys.exit(sys.argv[2] not in open(sys.argv[1]).read())' "$work/$1.out" "$2" ||
+        { fail "$1: no lines \"$2\" in:"; cat "$work/$1.out"; }
+}
+
 # cnf NAME BODY: a configuration that loads the module built here.
 cnf() {
     printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n%s\n[tlsd]\npath = %s\n%s\n' \
@@ -117,6 +124,18 @@ expect_row programs-path client MinProtocol TLSv1.2 "section nginx_policy (progr
 run programs-other 0 --config "$work/programs.cnf" --program curl
 expect programs-other "VerifyMode           peer, forced (VerifyPeer = force)  (section tlsd)"
 run programs-bad-name 64 --program bin/nginx
+# A program's own Groups: what a client of that program offers, read from
+# its context (not from the inspector's own).
+cnf programs-groups "Programs = progs
+[progs]
+nginx = nginx_policy
+[nginx_policy]
+Groups = P-384"
+run programs-groups 0 --config "$work/programs-groups.cnf" --program nginx --json
+expect_row programs-groups client Groups '*secp384r1' "section nginx_policy (program nginx)"
+run programs-groups-other 0 --config "$work/programs-groups.cnf" --program curl --json
+python3 -c 'import json, sys; sys.exit("secp384r1" == json.load(open(sys.argv[1]))["client"]["Groups"]["value"].lstrip("*"))' \
+    "$work/programs-groups-other.out" || fail "programs-groups-other: curl offers nginx's Groups"
 # A program's own Audit: its context keeps no floor and no verification of
 # the main section's (audited keys are not applied), as the module does.
 cnf programs-audit "VerifyPeer = force
@@ -291,6 +310,119 @@ expect none "MinProtocol          any  (OpenSSL default)"
 # The default configuration comes from OPENSSL_CONF.
 OPENSSL_CONF="$work/good.cnf" run default 0
 expect default "configuration: $work/good.cnf"
+
+# --profile NAME: a profile alone, no configuration read, its policy given
+# to the contexts as the module gives it.
+run profile-alone 0 --profile python
+expect profile-alone "configuration: none (profile python)"
+expect profile-alone "profile python (python-3.13)"
+expect profile-alone "status: ok"
+expect profile-alone "MinProtocol          TLSv1.2  (profile python)"
+expect profile-alone "VerifyMode           peer  (profile python)"
+run profile-frozen 0 --profile python-3.13
+expect profile-frozen "profile python-3.13"
+grep -q "^profile python-3.13 (" "$work/profile-frozen.out" && fail "profile-frozen: a target for a frozen profile"
+run profile-alone-json 0 --profile python --json
+expect_row profile-alone-json client MinProtocol TLSv1.2 "profile python"
+expect_row profile-alone-json server VerifyMode none "OpenSSL default"
+run profile-unknown 64 --profile no-such-profile
+expect profile-unknown "--profile: no-such-profile is no profile; the profiles are: python, "
+run profile-with-config 64 --profile python --config "$work/good.cnf"
+
+# --diff A B: each side inspected by the inspector itself (--json), then
+# compared by value. expect_diff NAME A B: the --diff --json output NAME
+# lists exactly the rows whose values differ between the --json
+# inspections A and B (a row on one side only too), in A's order.
+expect_diff() {
+    python3 - "$work/$1.out" "$work/$2.out" "$work/$3.out" <<'PY' || { fail "$1: not the differences of $2 and $3:"; cat "$work/$1.out"; }
+import json, sys
+d, a, b = (json.load(open(p)) for p in sys.argv[1:])
+want = []
+for c in ("client", "server"):
+    va = {k: r["value"] for k, r in a[c].items()}
+    vb = {k: r["value"] for k, r in b[c].items()}
+    for k in list(va) + [k for k in vb if k not in va]:
+        if k not in va or k not in vb or va[k] != vb[k]:
+            want.append({"context": c, "key": k, "a": va.get(k), "b": vb.get(k)})
+sys.exit(d["differences"] != want)
+PY
+}
+# expect_differs NAME CONTEXT KEY: the --diff --json output NAME lists it.
+expect_differs() {
+    python3 - "$work/$1.out" "$2" "$3" <<'PY' || { fail "$1: no $2 $3 difference in:"; cat "$work/$1.out"; }
+import json, sys
+path, context, key = sys.argv[1:]
+sys.exit(not any(d["context"] == context and d["key"] == key for d in json.load(open(path))["differences"]))
+PY
+}
+for p in python python-3.13 mozilla-intermediate; do
+    run "side-$p" 0 --profile $p --json
+done
+run diff-same 0 --diff python python-3.13
+expect diff-same "no differences"
+run diff-same-json 0 --diff python python-3.13 --json
+expect_diff diff-same-json side-python side-python-3.13
+run diff-mozilla 1 --diff python mozilla-intermediate
+expect_lines diff-mozilla "client Ciphers
+  - python: ECDHE-"
+expect diff-mozilla "server Ciphers"
+expect diff-mozilla "  + mozilla-intermediate: ECDHE-"
+run diff-mozilla-json 1 --diff python mozilla-intermediate --json
+expect_diff diff-mozilla-json side-python side-mozilla-intermediate
+expect_differs diff-mozilla-json client Ciphers
+expect_differs diff-mozilla-json server Ciphers
+n=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["differences"]))' "$work/diff-mozilla-json.out")
+expect diff-mozilla "$n keys differ"
+run diff-next 0 --diff next mozilla-intermediate-6.0
+expect diff-next "no differences"
+# A file against a profile: the module's context in the child against the
+# profile's in-process one.
+cnf diff-strict "Profile = strict"
+run diff-file-same 0 --diff "$work/diff-strict.cnf" strict-202612
+run diff-file 1 --diff "$work/diff-strict.cnf" python
+expect_lines diff-file "client MinProtocol
+  - $work/diff-strict.cnf: TLSv1.3
+  + python: TLSv1.2"
+expect diff-file "server MinProtocol"
+run side-strict 0 --config "$work/diff-strict.cnf" --json
+run diff-file-json 1 --diff "$work/diff-strict.cnf" python --json
+expect_diff diff-file-json side-strict side-python
+expect diff-file-json "\"a\": \"$work/diff-strict.cnf\", \"b\": \"python\", \"program\": null"
+# --program: that program's Programs entry; without it, the same as python.
+cnf diff-programs "Programs = progs
+[progs]
+nginx = nginx_policy
+[nginx_policy]
+MinProtocol = TLSv1.3"
+run diff-programs 1 --diff "$work/diff-programs.cnf" python --program nginx
+expect_lines diff-programs "client MinProtocol
+  - $work/diff-programs.cnf: TLSv1.3"
+run diff-programs-json 1 --diff python "$work/diff-programs.cnf" --program nginx --json
+expect diff-programs-json '"program": "nginx"'
+expect_differs diff-programs-json server MinProtocol
+run diff-programs-other 0 --diff "$work/diff-programs.cnf" python --program curl
+run diff-programs-none 0 --diff "$work/diff-programs.cnf" python
+# A row on one side only: Audit and AuditLog are shown when Audit is set.
+cnf diff-audit "Audit = MinProtocol"
+run diff-audit 1 --diff "$work/diff-audit.cnf" python
+expect diff-audit "client Audit"
+expect diff-audit "  + python: (no such row)"
+run side-audit 0 --config "$work/diff-audit.cnf" --json
+run diff-audit-json 1 --diff "$work/diff-audit.cnf" python --json
+expect_diff diff-audit-json side-audit side-python
+# Bad usage, and a side whose inspection is not ok (exit 2, with why).
+run diff-one 64 --diff python
+run diff-unknown 64 --diff python no-such-profile
+expect diff-unknown "--diff: no-such-profile is no profile and no file; the profiles are: python, "
+run diff-with-config 64 --diff python python-3.13 --config "$work/good.cnf"
+run diff-broken 2 --diff "$work/broken.cnf" python
+expect diff-broken "$work/broken.cnf: status broken: every TLS handshake"
+expect diff-broken "key=MinProtocol value=TLSv1.9"
+run diff-broken-b 2 --diff python "$work/broken.cnf" --json
+run diff-not-module 2 --diff python "$work/none.cnf"
+expect diff-not-module "$work/none.cnf: status module not loaded"
+run diff-missing 2 --diff "$work/does-not-exist.cnf" python
+expect diff-missing "status no policy"
 
 # Golden snapshots of the shipped files, with path pointing here. The
 # system-wide drop-in is included from a main file, as /etc/ssl/openssl.cnf

@@ -45,7 +45,7 @@ done
 for r in $(sed -n 's/^#define \(TLSD_R_[A-Z_]*\) .*/\1/p' "$src/provider/include/tlsdefaults.h"); do
     grep -qw "$r" "$man/tlsdefaults.3" || fail "tlsdefaults.3 lacks reason $r"
 done
-for opt in --config --json; do
+for opt in --config --program --json --profile --profiles --diff --audit-report; do
     grep -q -- "${opt//-/\\\\-}" "$man/tlsdefaults-info.1" || fail "tlsdefaults-info.1 lacks $opt"
 done
 echo "$(echo $keys | wc -w) keys, $(echo $functions | wc -w) functions checked"

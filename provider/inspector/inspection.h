@@ -2,6 +2,7 @@
 /* The inspector's one record of a run: what the configuration holds, what
  * OpenSSL made of it, the verdict, and the rows shown for each context.
  * Each step of tlsdefaults-info fills its part, in this order:
+ *   profile_inspection.c  or, with --profile NAME, that profile alone
  *   config_scan.c      read the configuration: the module's section,
  *                      system_default, OpenSSL's errors
  *   program_warning.c  --program NAME that names another executable
@@ -33,6 +34,7 @@ typedef struct {
 typedef struct {
     const char *config;
     const char *program;   /* --program NAME, or NULL */
+    const char *profile;   /* --profile NAME: that profile, no configuration */
     tlsd_program prog;
     CONF *cnf;
     char *module_section;  /* the last tlsdefaults section, NULL if none */
@@ -72,9 +74,18 @@ void tlsd_verdict_inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL
 /* "ok", "broken", "module not loaded", "no policy". */
 const char *tlsd_verdict_status_name(int status);
 
+/* profile_inspection.c: --profile NAME. in->policy from that profile
+ * alone; program_ctx[] get new contexts that no module hook ran on, for
+ * tlsd_inspection_rows_build() to give the policy (ctx[] stay NULL). */
+void tlsd_profile_inspection_load(inspection *in, SSL_CTX *program_ctx[2]);
+/* A name that is no profile: says so on stderr, with the profiles there
+ * are (and, for a side of --diff, that no such file exists); returns 64. */
+int tlsd_profile_inspection_unknown(const char *name, const char *option, int or_file);
+
 /* inspection_rows.c: the rows of the contexts a program gets (with
- * --program, those of program_ctx, given that program's policy). Takes
- * the contexts: ctx[] and program_ctx[] are left holding what to free. */
+ * --program, those of program_ctx, given that program's policy; with
+ * --profile, given the profile's). Takes the contexts: ctx[] and
+ * program_ctx[] are left holding what to free. */
 void tlsd_inspection_rows_build(inspection *in, SSL_CTX *ctx[2], SSL_CTX *program_ctx[2],
                                 inspection_rows *rows);
 

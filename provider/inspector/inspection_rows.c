@@ -8,6 +8,7 @@
 
 #include <openssl/err.h>
 
+#include "client_hello.h"
 #include "inspection.h"
 #include "keylog.h"
 #include "trust_store.h"
@@ -181,12 +182,13 @@ static int context_rows(const inspection *in, SSL_CTX *ctx, int server, row *row
  * itself; with --program the rows are read from a context made before the
  * configuration was loaded (base: no module hook ran on it), given that
  * program's policy as the module gives it (audited keys left out), then
- * system_default, in the order a program gets them. */
+ * system_default, in the order a program gets them. With --profile, base
+ * gets the profile's policy the same way (no configuration, no ctx). */
 static SSL_CTX *as_program(const inspection *in, SSL_CTX *ctx, SSL_CTX *base, int server)
 {
     tlsd_policy_guards g;
 
-    if (in->program == NULL || in->policy == NULL || base == NULL)
+    if ((in->program == NULL && in->profile == NULL) || in->policy == NULL || base == NULL)
         return ctx;
     ERR_set_mark();
     tlsd_policy_apply(in->policy, base);
@@ -211,6 +213,8 @@ void tlsd_inspection_rows_build(inspection *in, SSL_CTX *ctx[2], SSL_CTX *progra
         if (ctx[server] == program_ctx[server])
             program_ctx[server] = NULL; /* freed as ctx */
     }
+    /* From the context the rows are read from: a program's own Groups. */
+    tlsd_client_hello_groups(ctx[0], in->groups, sizeof(in->groups));
     rows->n_client = context_rows(in, ctx[0], 0, rows->client);
     rows->n_server = context_rows(in, ctx[1], 1, rows->server);
 }

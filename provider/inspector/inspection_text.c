@@ -5,14 +5,14 @@
 
 #include "inspection.h"
 
-/* The section and its profile: a moving name with the frozen one it
- * stands for, and what this OpenSSL made the profile leave out. */
-static void module_line(const inspection *in)
+/* The profile: a moving name with the frozen one it stands for, then
+ * what this OpenSSL made the profile leave out. */
+static void profile_lines(const inspection *in, const char *before)
 {
     const tlsd_profile_gate *g;
     const char *target = in->policy != NULL ? tlsd_policy_profile_target(in->policy) : NULL;
 
-    printf("module: section %s, profile %s", in->module_section,
+    printf("%sprofile %s", before,
            in->policy != NULL ? tlsd_policy_profile(in->policy) : "(invalid)");
     if (target != NULL)
         printf(" (%s)", target);
@@ -22,18 +22,20 @@ static void module_line(const inspection *in)
                g->key, g->item, g->since_text);
 }
 
-void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows)
+/* What the configuration is, and whether the module ran. */
+static void config_lines(const inspection *in)
 {
-    const row *sets[2] = {rows->client, rows->server};
-    const int counts[2] = {rows->n_client, rows->n_server};
+    char section[1100];
 
     printf("configuration: %s\n", in->config);
     if (in->program != NULL)
         printf("program: %s\n", in->program);
     if (in->warning[0] != '\0')
         printf("warning: %s\n", in->warning);
-    if (in->module_section != NULL)
-        module_line(in);
+    if (in->module_section != NULL) {
+        snprintf(section, sizeof(section), "module: section %.1024s, ", in->module_section);
+        profile_lines(in, section);
+    }
     else if (in->status == STATUS_NO_POLICY)
         printf("module: unknown, the file does not load\n");
     else
@@ -44,6 +46,19 @@ void tlsd_inspection_text_print(const inspection *in, const inspection_rows *row
     else if (in->module_section != NULL)
         printf("module ran: no, new contexts do not carry its security callback\n");
     printf("system_default: %s\n", in->system_default != NULL ? in->system_default : "none");
+}
+
+void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows)
+{
+    const row *sets[2] = {rows->client, rows->server};
+    const int counts[2] = {rows->n_client, rows->n_server};
+
+    if (in->profile != NULL) {
+        printf("configuration: none (profile %s)\n", in->profile);
+        profile_lines(in, "");
+    } else {
+        config_lines(in);
+    }
     printf("status: %s\n", tlsd_verdict_status_name(in->status));
     if (in->errors[0] != '\0')
         printf("errors:\n%s", in->errors);

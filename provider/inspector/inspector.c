@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* tlsdefaults-info [--config FILE] [--program NAME] [--json]
+ *                  --profile NAME [--json]
+ *                  --diff A B [--program NAME] [--json]
  *
  * Loads a configuration as any OpenSSL program would (the module, ssl_conf,
  * providers), creates a client and a server context, and prints what they
  * got and where each value came from: the profile, a key of the module's
- * section, system_default, or OpenSSL's default.
+ * section, system_default, or OpenSSL's default. --profile NAME: the
+ * same for a profile alone, no configuration read (profile_inspection.c).
+ * --diff A B: the rows whose values differ between two of those, each
+ * inspected by a child process of this program (policy_diff.c).
  *
  * The steps are in their own files (inspection.h names them); this one
  * runs them in order.
@@ -13,7 +18,8 @@
  * configuration is broken (TLS is refused, or OpenSSL fails to load it);
  * 2 the configuration does not name the module; 3 programs using it get
  * no policy at all (OpenSSL ignores a file it cannot read or parse, and
- * skips a module it cannot load); 64 bad usage.
+ * skips a module it cannot load); 64 bad usage. --diff has its own
+ * (policy_diff.h): 0 nothing differs, 1 something does, 2 trouble.
  *
  * --program NAME: the policy of that program (a file name or an absolute
  * path) under the module section's Programs entries. A file name that is
@@ -30,13 +36,17 @@
 
 #include "audit_report.h"
 #include "inspection.h"
+#include "policy_diff.h"
 #include "profile_list.h"
 
 static int usage(const char *argv0)
 {
     fprintf(stderr, "usage: %s [--config FILE] [--program NAME] [--json]\n"
+                    "       %s --profile NAME [--json]\n"
+                    "       %s --diff A B [--program NAME] [--json]"
+                    "   (A, B: a profile name or a configuration file)\n"
                     "       %s --audit-report FILE|- [--json]\n"
-                    "       %s --profiles [--json]\n", argv0, argv0, argv0);
+                    "       %s --profiles [--json]\n", argv0, argv0, argv0, argv0, argv0);
     return 64;
 }
 
@@ -60,6 +70,7 @@ static int audit_report(const char *path, int json)
 typedef struct {
     int json, profiles;
     const char *audit_log;
+    const char *diff[2]; /* --diff A B */
 } mode;
 
 static int parse_args(int argc, char **argv, inspection *in, mode *m)
@@ -71,7 +82,12 @@ static int parse_args(int argc, char **argv, inspection *in, mode *m)
             m->profiles = 1;
         else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
             in->config = argv[++i];
-        else if (strcmp(argv[i], "--program") == 0 && i + 1 < argc
+        else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
+            in->profile = argv[++i];
+        else if (strcmp(argv[i], "--diff") == 0 && i + 2 < argc) {
+            m->diff[0] = argv[++i];
+            m->diff[1] = argv[++i];
+        } else if (strcmp(argv[i], "--program") == 0 && i + 1 < argc
                  && tlsd_program_named(&in->prog, argv[i + 1]))
             in->program = argv[++i];
         else if (strcmp(argv[i], "--audit-report") == 0 && i + 1 < argc)
@@ -82,52 +98,83 @@ static int parse_args(int argc, char **argv, inspection *in, mode *m)
     return 1;
 }
 
-int main(int argc, char **argv)
+/* Options that do not go together: --profile and --diff each stand alone
+ * (--diff with --program, for its configuration files). */
+static int conflicting(const inspection *in, const mode *m)
 {
-    inspection in = {0};
+    int others = m->profiles || m->audit_log != NULL || in->config != NULL;
+
+    if (m->profiles && (m->audit_log != NULL || in->config != NULL))
+        return 1;
+    if (in->profile != NULL && (others || in->program != NULL || m->diff[0] != NULL))
+        return 1;
+    return m->diff[0] != NULL && others;
+}
+
+/* Loads the configuration (or, with --profile, only makes the policy),
+ * prints the inspection, and returns its status. */
+static int inspect(inspection *in, int json)
+{
     static inspection_rows rows;
-    mode m = {0};
     char *default_config = NULL;
     SSL_CTX *before, *ctx[2] = {NULL, NULL}, *program_ctx[2] = {NULL, NULL};
 
-    if (!parse_args(argc, argv, &in, &m) || (m.profiles && (m.audit_log != NULL || in.config != NULL)))
-        return usage(argv[0]);
-    if (m.profiles)
-        return tlsd_profile_list_print(stdout, m.json);
-    if (m.audit_log != NULL)
-        return audit_report(m.audit_log, m.json);
     /* The configuration is loaded below, by hand, to see its errors. */
     OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     OPENSSL_load_builtin_modules();
-    if (in.config == NULL)
-        in.config = default_config = CONF_get1_default_config_file();
+    if (in->config == NULL && in->profile == NULL)
+        in->config = default_config = CONF_get1_default_config_file();
     /* Made before any module can run: OpenSSL's own security callback. */
     if ((before = SSL_CTX_new(TLS_client_method())) == NULL) {
         ERR_print_errors_fp(stderr);
         return STATUS_BROKEN;
     }
-    if (in.program != NULL) {
-        program_ctx[0] = SSL_CTX_new(TLS_client_method());
-        program_ctx[1] = SSL_CTX_new(TLS_server_method());
+    if (in->profile != NULL) {
+        tlsd_profile_inspection_load(in, program_ctx);
+    } else {
+        if (in->program != NULL) {
+            program_ctx[0] = SSL_CTX_new(TLS_client_method());
+            program_ctx[1] = SSL_CTX_new(TLS_server_method());
+        }
+        tlsd_verdict_inspect(in, before, &ctx[0], &ctx[1]);
+        if (in->cnf != NULL && in->status != STATUS_NO_POLICY)
+            tlsd_program_warning_check(in);
     }
-    tlsd_verdict_inspect(&in, before, &ctx[0], &ctx[1]);
-    if (in.cnf != NULL && in.status != STATUS_NO_POLICY)
-        tlsd_program_warning_check(&in);
-    tlsd_inspection_rows_build(&in, ctx, program_ctx, &rows);
-    if (m.json)
-        tlsd_inspection_json_print(&in, &rows);
+    tlsd_inspection_rows_build(in, ctx, program_ctx, &rows);
+    if (json)
+        tlsd_inspection_json_print(in, &rows);
     else
-        tlsd_inspection_text_print(&in, &rows);
+        tlsd_inspection_text_print(in, &rows);
 
     SSL_CTX_free(before);
     for (int i = 0; i < 2; i++) {
         SSL_CTX_free(program_ctx[i]);
         SSL_CTX_free(ctx[i]);
     }
+    OPENSSL_free(default_config);
+    return in->status;
+}
+
+int main(int argc, char **argv)
+{
+    inspection in = {0};
+    mode m = {0};
+    int status;
+
+    if (!parse_args(argc, argv, &in, &m) || conflicting(&in, &m))
+        return usage(argv[0]);
+    if (m.profiles)
+        return tlsd_profile_list_print(stdout, m.json);
+    if (m.audit_log != NULL)
+        return audit_report(m.audit_log, m.json);
+    if (m.diff[0] != NULL)
+        return tlsd_policy_diff_run(m.diff[0], m.diff[1], in.program, m.json);
+    if (in.profile != NULL && tlsd_profile_find(in.profile) == NULL)
+        return tlsd_profile_inspection_unknown(in.profile, "--profile", 0);
+    status = inspect(&in, m.json);
     tlsd_policy_free(in.policy);
     free(in.module_section);
     free(in.system_default);
     NCONF_free(in.cnf);
-    OPENSSL_free(default_config);
-    return in.status;
+    return status;
 }

@@ -10,7 +10,6 @@
 
 #include <openssl/err.h>
 
-#include "client_hello.h"
 #include "inspection.h"
 
 /* The file that a context's security callback lives in, when it is one of
@@ -140,7 +139,6 @@ void tlsd_verdict_inspect(inspection *in, SSL_CTX *before, SSL_CTX **client, SSL
         VERDICT(in, STATUS_BROKEN, "programs using this configuration cannot create a TLS context");
         return;
     }
-    tlsd_client_hello_groups(*client, in->groups, sizeof(in->groups));
     if (module_ran(*client, before, in->module_file, sizeof(in->module_file)))
         refused = refuses(*client, detail, sizeof(detail));
     decide(in, loaded, diagnostics, refused, detail);
