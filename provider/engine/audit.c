@@ -106,22 +106,37 @@ int tlsd_audit_verifies_peer(const tlsd_audit *a)
     return (a->keys & TLSD_AUDIT_VERIFY_PEER) && a->verify_peer;
 }
 
-/* ssl's record, made on first use knowing what to write. */
 static tlsd_audit_record *record_of(const tlsd_audit *a, const SSL *ssl)
 {
-    tlsd_audit_record *c = tlsd_audit_record_find(ssl);
-
-    if (c == NULL && (c = tlsd_audit_record_of(a->log, ssl)) != NULL) {
-        c->inventory = a->inventory;
-        c->forced = a->forced;
-    }
-    return c;
+    return tlsd_audit_record_of(a->log, ssl);
 }
 
-void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *ssl)
+/* On an SSL whose context's info callback is the program's: the
+ * program's first, as it would have run, then the end of the handshake. */
+static void chained_info_cb(const SSL *ssl, int where, int ret)
 {
-    if (a->inventory && tlsd_audit_record_find(ssl) == NULL)
-        (void)record_of(a, ssl);
+    SSL_CTX *ctx = SSL_get_SSL_CTX(ssl);
+    void (*program)(const SSL *, int, int) = ctx != NULL ? SSL_CTX_get_info_callback(ctx) : NULL;
+    tlsd_audit_record *c;
+
+    if (program != NULL && program != chained_info_cb)
+        program(ssl, where, ret);
+    if ((where & SSL_CB_HANDSHAKE_DONE) && (c = tlsd_audit_record_find(ssl)) != NULL && c->audit != NULL)
+        tlsd_audit_handshake_done(c->audit, ssl);
+}
+
+void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *cssl, int guard_ends_it)
+{
+    SSL *ssl = (SSL *)cssl;
+    tlsd_audit_record *c;
+
+    if (!a->inventory || guard_ends_it || SSL_get_info_callback(ssl) != NULL)
+        return;
+    /* The SSL outlives neither its context nor the guard that holds a. */
+    if ((c = record_of(a, ssl)) == NULL)
+        return;
+    c->audit = a;
+    SSL_set_info_callback(ssl, chained_info_cb);
 }
 
 /* The version and suite negotiated, against the policy's floor and list. */

@@ -47,10 +47,12 @@ int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int u
 void tlsd_audit_no_certificate(const tlsd_audit *a, const SSL *ssl, int unchosen);
 
 /* Inventory: at every check of a connection's handshake (the guard's
- * security callback), so that the SSL holds the record whose end writes
- * the inventory line even where the program's info callback replaced the
- * guard's. Nothing without Inventory. */
-void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *ssl);
+ * security callback). Where the program's own info callback replaced the
+ * guard's on the context (guard_ends_it 0: nginx does that), the SSL gets
+ * an info callback that runs the program's, then the end of the
+ * handshake; an SSL with an info callback of its own is left alone.
+ * Nothing without Inventory. */
+void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *ssl, int guard_ends_it);
 
 /* At the end of a handshake: checks the version and suite negotiated, and
  * writes the connection's line (once), and with Inventory the handshake's

@@ -10,7 +10,6 @@
 #include <openssl/x509_vfy.h>
 
 #include "debug.h"
-#include "inventory.h"
 #include "log_fields.h"
 #include "policy_floor.h"
 #include "program.h"
@@ -23,13 +22,11 @@ static void free_record_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
 {
     tlsd_audit_record *r = ptr;
 
-    (void)ad, (void)idx, (void)argl, (void)argp;
+    /* parent is not read: libssl may have freed its state by now. */
+    (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
     if (r == NULL)
         return;
     tlsd_audit_record_write(r);
-    /* A program with an info callback of its own (nginx) ends here. */
-    if (r->inventory)
-        tlsd_inventory_write(r->log, parent, r->forced, &r->inventory_done);
     tlsd_audit_log_free(r->log);
     free(r);
 }

@@ -35,8 +35,8 @@ typedef struct {
     char key_version[16], key_cipher[16]; /* the key each of those is refused by */
     int floor;
     int negotiated_checked, written;
-    int inventory, forced;          /* Inventory: also its line (inventory.h) */
-    unsigned long inventory_done;   /* the last handshake it was written for */
+    const void *audit;              /* Inventory: the audit whose end to run (audit.c) */
+    unsigned long inventory_done;   /* the last handshake its line was written for */
 } tlsd_audit_record;
 
 /* Registers the SSL ex_data index of the records, once per process.

@@ -36,6 +36,7 @@ struct tlsd_guard {
 };
 
 static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg);
+static void audit_info_cb(const SSL *ssl, int where, int ret);
 static int verification_security(const SSL *s, const tlsd_guard *g, int op, const void *other);
 
 typedef int (*security_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits,
@@ -181,7 +182,7 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
     if (g != NULL && !verification_security(s, g, op, other))
         return 0;
     if (g != NULL && g->audit != NULL && s != NULL)
-        tlsd_audit_handshake_seen(g->audit, s);
+        tlsd_audit_handshake_seen(g->audit, s, SSL_CTX_get_info_callback(SSL_get_SSL_CTX(s)) == audit_info_cb);
     if (g != NULL && g->enforce) {
         if (s != NULL)
             hold_security_level(s, g);

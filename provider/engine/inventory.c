@@ -159,7 +159,9 @@ void tlsd_inventory_write(tlsd_audit_log *log, const SSL *ssl, int forced, unsig
     char line[1024];
     unsigned long fingerprint;
 
-    if (!SSL_is_init_finished(ssl) || SSL_get_current_cipher(ssl) == NULL)
+    /* Not SSL_is_init_finished(): a TLS 1.3 server ends in the state of
+     * its last session ticket, not TLS_ST_OK. */
+    if (SSL_in_init(ssl) || SSL_get_current_cipher(ssl) == NULL)
         return;
     fingerprint = handshake_fingerprint(ssl);
     if (fingerprint == *done)

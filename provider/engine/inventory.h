@@ -24,7 +24,8 @@ void tlsd_inventory_line(const SSL *ssl, int forced, char *buf, size_t cap);
  * of the last handshake written (its Finished messages), so that the
  * repeated end a TLS 1.3 client sees for each session ticket writes
  * nothing, while a new handshake on the same SSL (renegotiation,
- * SSL_clear()) writes its own. Nothing before the handshake completed. */
+ * SSL_clear()) writes its own. Called at the end of a handshake (the
+ * info callback's SSL_CB_HANDSHAKE_DONE); nothing while in the handshake. */
 void tlsd_inventory_write(tlsd_audit_log *log, const SSL *ssl, int forced, unsigned long *done);
 
 /* 1 when group (OpenSSL's name) is post-quantum: ML-KEM, alone or in a
