@@ -28,9 +28,10 @@ cd "$(dirname "$0")/.."
 
 # libjansson-dev: the inspector's JSON (tlsdefaults-info only);
 # xz-utils, perl, make (build-essential) and curl: tests/openssl/build.sh;
-# debhelper, dpkg-dev and lintian: tests/debian_package.sh.
+# debhelper, dpkg-dev and lintian: tests/debian_package.sh; systemd: the
+# stand-alone journald of tests/journal.sh.
 packages=(build-essential cmake pkg-config libssl-dev libjansson-dev openssl libcunit1-dev ca-certificates curl
-          python3 nginx groff-base xz-utils perl debhelper dpkg-dev lintian)
+          python3 nginx groff-base xz-utils perl debhelper dpkg-dev lintian systemd)
 missing=()
 for p in "${packages[@]}"; do
     status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit_journal.h"
+#include "debug.h"
 #include "errors.h"
 #include "private_file.h"
 
@@ -164,6 +165,7 @@ static tlsd_audit_log *open_journal(const char *spec)
         return open_datagram(SINK_JOURNAL, path);
     snprintf(note, sizeof(note), "audit: AuditLog=%s: no journal socket at %s (%s); writing to syslog",
              spec, path, stat(path, &st) == 0 ? "not a socket" : strerror(errno));
+    tlsd_debug("%s", note);
     if ((log = tlsd_audit_log_open_syslog_at("/dev/log")) != NULL)
         emit(log, note);
     return log;
