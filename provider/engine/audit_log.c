@@ -262,17 +262,27 @@ static void emit_suppressed(tlsd_audit_log *log, unsigned long count)
     emit(log, note);
 }
 
-void tlsd_audit_log_write(tlsd_audit_log *log, const char *line)
+int tlsd_audit_log_admit(tlsd_audit_log *log)
 {
     unsigned long note;
 
-    if (log == NULL)
-        return;
-    if (tlsd_audit_log_rate_take(bucket, monotonic_now(), &note)) {
-        if (note > 0)
-            emit_suppressed(log, note);
+    if (log == NULL || !tlsd_audit_log_rate_take(bucket, monotonic_now(), &note))
+        return 0;
+    if (note > 0)
+        emit_suppressed(log, note);
+    return 1;
+}
+
+void tlsd_audit_log_put(tlsd_audit_log *log, const char *line)
+{
+    if (log != NULL)
         emit(log, line);
-    }
+}
+
+void tlsd_audit_log_write(tlsd_audit_log *log, const char *line)
+{
+    if (tlsd_audit_log_admit(log))
+        emit(log, line);
 }
 
 void tlsd_audit_log_free(tlsd_audit_log *log)

@@ -41,6 +41,12 @@ void tlsd_audit_log_prepare(void);
 /* Writes one line (no newline): rate-limited, whole, never blocking. */
 void tlsd_audit_log_write(tlsd_audit_log *log, const char *line);
 
+/* The same in two steps, for a line that costs something to make: admit
+ * takes the rate limit's token (1: write it now with put, which must
+ * follow; 0: suppressed and counted, do not make it). */
+int tlsd_audit_log_admit(tlsd_audit_log *log);
+void tlsd_audit_log_put(tlsd_audit_log *log, const char *line);
+
 /* The syslog datagram for message: "<12>Mmm dd hh:mm:ss tlsdefaults[pid]: "
  * (facility user, severity warning, RFC 3164 as glibc writes it) and the
  * message. Returns the length (cut to cap - 1). */

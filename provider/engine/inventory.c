@@ -167,7 +167,10 @@ void tlsd_inventory_write(tlsd_audit_log *log, const SSL *ssl, int forced, unsig
     if (fingerprint == *done)
         return;
     *done = fingerprint;
+    /* Under load the rate limit drops most lines: those cost no line. */
+    if (!tlsd_audit_log_admit(log))
+        return;
     tlsd_inventory_line(ssl, forced, line, sizeof(line));
     tlsd_debug("%s", line);
-    tlsd_audit_log_write(log, line);
+    tlsd_audit_log_put(log, line);
 }

@@ -14,10 +14,13 @@
  *      without (issue 15): a process that only loads the configuration,
  *      the same making one SSL_CTX, a program linked with libcrypto only,
  *      openssl s_client and curl one-shots to a local server
+ *   8. full handshakes per second with Inventory = yes and AuditLog =
+ *      syslog vs the module without it (issue 25: at most 3 % slower)
  *
  * Times are medians of interleaved rounds; each figure is printed with its
  * ratio and the target of issue 5. Not a test: it never fails on a number.
- * usage: tlsd-bench [--quick | --profile | --startup [--quick] | --threads [--quick]] */
+ * usage: tlsd-bench [--quick | --profile | --startup [--quick] | --threads [--quick] |
+ *                   --inventory [--quick]] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +84,42 @@ static double handshakes_per_second(ctx_maker unused, int n)
     SSL_CTX_free(client);
     SSL_CTX_free(server);
     return n / start;
+}
+
+/* --- 8. Inventory ---------------------------------------------------------- */
+
+static const char *inventory_cnf;
+
+/* Section 5's measure with the module of inventory_cnf in place of the
+ * one measure_side() loaded. */
+static double inventory_handshakes_per_second(ctx_maker unused, int n)
+{
+    const char *plain = module_cnf;
+    double rate;
+
+    module_unload();
+    module_cnf = inventory_cnf;
+    module_load();
+    rate = handshakes_per_second(unused, n);
+    module_unload();
+    module_cnf = plain;
+    module_load();
+    return rate;
+}
+
+static void inventory_rows(int hs_n)
+{
+    double a, b;
+    char keys[256];
+
+    snprintf(keys, sizeof(keys), "Inventory = yes\nAuditLog = syslog\n%s",
+             getenv("TLSD_BENCH_KEYS") != NULL ? getenv("TLSD_BENCH_KEYS") : "");
+    inventory_cnf = strdup(tlsd_test_write_cnf("bench-inventory", NULL, NULL, keys, NULL));
+    printf("\n8. full handshakes per second, Inventory = yes, AuditLog = syslog (2 lines each)\n");
+    interleaved((side){handshakes_per_second, NULL, 1}, (side){inventory_handshakes_per_second, NULL, 1},
+                hs_n / ROUNDS + 1, &a, &b);
+    printf("  %-44s without %9.1f /s   with %9.1f /s   ratio %6.3f   (target >= 0.97)\n",
+           "the module, Inventory off vs on", a, b, b / a);
 }
 
 /* --- 3. Python ----------------------------------------------------------- */
@@ -207,6 +246,7 @@ static int all_sections(void)
     printf("  %-44s without %9.1f /s   with %9.1f /s   ratio %6.3f   (target >= 0.97)\n",
            "hostname check, strict flags, shared store", a, b, b / a);
     threads_rows(n);
+    inventory_rows(hs_n);
     printf("\n");
     setenv("TLSDEFAULTS_DEBUG", "", 1);
     startup_rows();
@@ -238,6 +278,8 @@ int main(int argc, char **argv)
     if (strcmp(mode, "--startup") == 0) { /* section 7 alone */
         setenv("TLSDEFAULTS_DEBUG", "", 1);
         startup_rows();
+    } else if (strcmp(mode, "--inventory") == 0) { /* section 8 alone */
+        inventory_rows(quick ? 100 : 2000);
     } else if (strcmp(mode, "--threads") == 0) { /* section 6 alone */
         time_contexts(bare_client, 50);
         threads_rows(quick ? 200 : 2000);
