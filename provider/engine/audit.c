@@ -26,6 +26,9 @@ struct tlsd_audit {
     int forced;                /* VerifyPeer = force, enforced */
     tlsd_cipher_set ciphers;   /* the suites the policy allows */
     tlsd_audit_log *log;
+    int slot;                  /* its records: 0 the audit's, 1 a candidate's */
+    char name[128];            /* a candidate: its section */
+    struct tlsd_audit *candidate; /* Candidate = SECTION: audited beside */
 };
 
 /* A refused AuditLog file costs neither the policy nor the audit (audit
@@ -53,21 +56,26 @@ static tlsd_audit_log *open_log(const char *spec)
     return log;
 }
 
-tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
+/* The audit of p: its Audit keys (a candidate: every key), its lines to
+ * log (NULL: p's AuditLog, opened). */
+static tlsd_audit *audit_make(const tlsd_policy *p, tlsd_audit_log *log, int candidate)
 {
     tlsd_audit *a = calloc(1, sizeof(*a));
     tlsd_policy_guards keys;
 
     if (a == NULL || !tlsd_audit_record_register()) {
         free(a);
+        tlsd_audit_log_free(log);
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         return NULL;
     }
+    a->log = log;
     tlsd_policy_get_enforced_guards(p, &keys);
     a->forced = keys.verify_peer == TLSD_VERIFY_PEER_FORCE;
     tlsd_policy_get_guards(p, &keys);
-    a->keys = keys.audit;
-    a->inventory = keys.inventory;
+    /* A candidate reports all it would refuse, and never applies. */
+    a->keys = candidate ? TLSD_AUDIT_ALL : keys.audit;
+    a->inventory = !candidate && keys.inventory;
     a->verify_peer = keys.verify_peer;
     a->hostname_check = keys.hostname_check;
     a->enforce = keys.enforce;
@@ -84,7 +92,7 @@ tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
         return NULL;
     }
     a->security_level = a->ciphers.security_level;
-    if ((a->log = open_log(keys.audit_log)) == NULL) {
+    if (a->log == NULL && (a->log = open_log(keys.audit_log)) == NULL) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
         tlsd_audit_free(a);
         return NULL;
@@ -92,10 +100,27 @@ tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
     return a;
 }
 
+tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
+{
+    tlsd_audit *a = audit_make(p, NULL, 0);
+    const tlsd_policy *candidate = tlsd_policy_candidate(p);
+
+    if (a == NULL || candidate == NULL)
+        return a;
+    if ((a->candidate = audit_make(candidate, tlsd_audit_log_ref(a->log), 1)) == NULL) {
+        tlsd_audit_free(a);
+        return NULL;
+    }
+    a->candidate->slot = 1;
+    snprintf(a->candidate->name, sizeof(a->candidate->name), "%s", tlsd_policy_candidate_name(p));
+    return a;
+}
+
 void tlsd_audit_free(tlsd_audit *a)
 {
     if (a == NULL)
         return;
+    tlsd_audit_free(a->candidate);
     tlsd_audit_log_free(a->log);
     tlsd_policy_floor_ciphers_free(&a->ciphers);
     free(a);
@@ -108,7 +133,7 @@ int tlsd_audit_verifies_peer(const tlsd_audit *a)
 
 static tlsd_audit_record *record_of(const tlsd_audit *a, const SSL *ssl)
 {
-    return tlsd_audit_record_of(a->log, ssl);
+    return tlsd_audit_record_of_in(a->log, ssl, a->slot, a->slot != 0 ? a->name : NULL);
 }
 
 /* On an SSL whose context's info callback is the program's: the
@@ -241,38 +266,47 @@ static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, in
     return ok;
 }
 
-int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int unchosen)
+/* The policy's side verification, when a verification key is audited:
+ * 1 when it passes (or is not run); else 0, with *error and *extra. */
+static int side_verdict(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int *error, unsigned *extra)
 {
-    int mode = SSL_get_verify_mode(ssl), error = X509_V_OK, policy_ok, program_ok;
-    unsigned extra = 0, reasons = 0;
+    int ok;
+
+    *error = X509_V_OK;
+    *extra = 0;
+    if (!(a->keys & (TLSD_AUDIT_VERIFY_PEER | TLSD_AUDIT_VERIFY_FLAGS | TLSD_AUDIT_HOSTNAME_CHECK))
+        && !((a->keys & TLSD_AUDIT_ENFORCE) && a->enforce))
+        return 1;
+    ERR_set_mark();
+    ok = policy_verify(a, sctx, ssl, error, extra) && (*extra & TLSD_AUDIT_RECORD_NO_SNI) == 0;
+    ERR_pop_to_mark();
+    return ok;
+}
+
+/* What the audited keys would have refused, given the program's verdict. */
+static void record_verdict(const tlsd_audit *a, SSL *ssl, int unchosen, int program_ok, int policy_ok,
+                           int error, unsigned extra)
+{
+    unsigned reasons = 0;
     tlsd_audit_record *c;
 
-    /* A second verification only when a verification key is audited. */
-    if (a->keys & (TLSD_AUDIT_VERIFY_PEER | TLSD_AUDIT_VERIFY_FLAGS | TLSD_AUDIT_HOSTNAME_CHECK)
-        || ((a->keys & TLSD_AUDIT_ENFORCE) && a->enforce)) {
-        ERR_set_mark();
-        policy_ok = policy_verify(a, sctx, ssl, &error, &extra)
-                    && (extra & TLSD_AUDIT_RECORD_NO_SNI) == 0;
-        ERR_pop_to_mark();
-    } else {
-        policy_ok = 1;
-    }
-    program_ok = X509_verify_cert(sctx);
-    if (mode != SSL_VERIFY_NONE) {
+    if (SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE) {
         /* The program verifies: what the audited keys add to it. */
         if (program_ok > 0 && !policy_ok)
             reasons = (extra & TLSD_AUDIT_RECORD_NO_SNI)      ? TLSD_AUDIT_RECORD_NO_SNI
                       : (extra & TLSD_AUDIT_RECORD_LEVEL)     ? TLSD_AUDIT_RECORD_LEVEL
                       : error == X509_V_ERR_HOSTNAME_MISMATCH ? TLSD_AUDIT_RECORD_HOSTNAME
                                                               : TLSD_AUDIT_RECORD_VERIFY_FLAGS;
-    } else if (!policy_ok && (a->keys & TLSD_AUDIT_VERIFY_PEER) && a->verify_peer) {
+    } else if (!policy_ok && (a->keys & TLSD_AUDIT_VERIFY_PEER) && a->verify_peer
+               && (unchosen || a->slot == 0 || a->verify_peer == TLSD_VERIFY_PEER_FORCE)) {
         /* It does not: the policy would have (unchosen), or only a lock
-         * would (VerifyPeer = force). */
+         * would (VerifyPeer = force). Audit reports the latter under yes
+         * too (what a lock would add); a candidate only what it refuses. */
         reasons = (unchosen ? TLSD_AUDIT_RECORD_UNVERIFIED : TLSD_AUDIT_RECORD_VERIFY_OFF)
                   | (extra & TLSD_AUDIT_RECORD_NO_SNI);
     }
     if ((c = record_of(a, ssl)) == NULL)
-        return program_ok;
+        return;
     if (reasons != 0) {
         c->reasons |= reasons;
         c->x509_error = error;
@@ -280,6 +314,20 @@ int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int u
     /* A client knows the version and suite by now: checked here, for
      * programs whose own info callback replaced the guard's. */
     check_negotiated(a, ssl, c);
+}
+
+int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int unchosen)
+{
+    int error[2], policy_ok[2], program_ok;
+    unsigned extra[2];
+
+    /* The side verifications first, the program's own last (audit.h). */
+    policy_ok[0] = side_verdict(a, sctx, ssl, &error[0], &extra[0]);
+    policy_ok[1] = a->candidate == NULL || side_verdict(a->candidate, sctx, ssl, &error[1], &extra[1]);
+    program_ok = X509_verify_cert(sctx);
+    record_verdict(a, ssl, unchosen, program_ok, policy_ok[0], error[0], extra[0]);
+    if (a->candidate != NULL)
+        record_verdict(a->candidate, ssl, unchosen, program_ok, policy_ok[1], error[1], extra[1]);
     return program_ok;
 }
 
@@ -289,6 +337,8 @@ void tlsd_audit_no_certificate(const tlsd_audit *a, const SSL *ssl, int unchosen
 {
     tlsd_audit_record *c;
 
+    if (a->candidate != NULL)
+        tlsd_audit_no_certificate(a->candidate, ssl, unchosen);
     if (!(a->keys & TLSD_AUDIT_VERIFY_PEER) || !a->verify_peer
         || (a->verify_peer != TLSD_VERIFY_PEER_FORCE && !unchosen))
         return;
@@ -310,4 +360,6 @@ void tlsd_audit_handshake_done(const tlsd_audit *a, const SSL *ssl)
     }
     if (a->inventory)
         tlsd_inventory_write(c->log, ssl, a->forced, &c->inventory_done);
+    if (a->candidate != NULL)
+        tlsd_audit_handshake_done(a->candidate, ssl);
 }

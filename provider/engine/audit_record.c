@@ -14,7 +14,8 @@
 #include "policy_floor.h"
 #include "program.h"
 
-static int record_index = -1;
+/* One index per slot: the audit's record, and the candidate's. */
+static int record_index[TLSD_AUDIT_RECORD_SLOTS] = {-1, -1};
 static CRYPTO_ONCE record_index_once = CRYPTO_ONCE_STATIC_INIT;
 
 static void free_record_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
@@ -42,24 +43,37 @@ static int dup_record_cb(CRYPTO_EX_DATA *to, const CRYPTO_EX_DATA *from, void **
 
 static void register_record_index(void)
 {
-    record_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, dup_record_cb,
-                                           free_record_cb);
+    for (int i = 0; i < TLSD_AUDIT_RECORD_SLOTS; i++)
+        record_index[i] = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, dup_record_cb,
+                                                  free_record_cb);
 }
 
 int tlsd_audit_record_register(void)
 {
-    return CRYPTO_THREAD_run_once(&record_index_once, register_record_index) && record_index >= 0;
+    return CRYPTO_THREAD_run_once(&record_index_once, register_record_index) && record_index[0] >= 0
+           && record_index[TLSD_AUDIT_RECORD_SLOTS - 1] >= 0;
+}
+
+tlsd_audit_record *tlsd_audit_record_find_in(const SSL *ssl, int slot)
+{
+    return record_index[slot] < 0 ? NULL : SSL_get_ex_data(ssl, record_index[slot]);
 }
 
 tlsd_audit_record *tlsd_audit_record_find(const SSL *ssl)
 {
-    return record_index < 0 ? NULL : SSL_get_ex_data(ssl, record_index);
+    return tlsd_audit_record_find_in(ssl, 0);
 }
 
-tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *cssl)
+tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *ssl)
+{
+    return tlsd_audit_record_of_in(log, ssl, 0, NULL);
+}
+
+tlsd_audit_record *tlsd_audit_record_of_in(tlsd_audit_log *log, const SSL *cssl, int slot,
+                                           const char *candidate)
 {
     SSL *ssl = (SSL *)cssl;
-    tlsd_audit_record *r = tlsd_audit_record_find(ssl);
+    tlsd_audit_record *r = tlsd_audit_record_find_in(ssl, slot);
 
     if (r != NULL)
         return r;
@@ -68,7 +82,9 @@ tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *cssl)
     r->log = tlsd_audit_log_ref(log);
     r->server = SSL_is_server(ssl);
     tlsd_log_fields_peer(ssl, r->peer, sizeof(r->peer));
-    if (!SSL_set_ex_data(ssl, record_index, r)) {
+    if (candidate != NULL)
+        tlsd_log_fields_token(r->candidate, sizeof(r->candidate), candidate);
+    if (!SSL_set_ex_data(ssl, record_index[slot], r)) {
         tlsd_audit_log_free(r->log);
         free(r);
         return NULL;
@@ -139,6 +155,8 @@ void tlsd_audit_record_write(tlsd_audit_record *r)
     if ((r->reasons & TLSD_AUDIT_RECORD_CIPHER)
         || ((r->reasons & TLSD_AUDIT_RECORD_NO_CERT) && r->cipher[0] != '\0'))
         append(line, sizeof(line), " cipher=%s%s", r->cipher, "");
+    if (r->candidate[0] != '\0')
+        append(line, sizeof(line), " candidate=%s%s", r->candidate, "");
     tlsd_debug("%s", line);
     tlsd_audit_log_write(r->log, line);
 }

@@ -36,6 +36,7 @@ typedef struct {
     int floor;
     int negotiated_checked, written;
     const void *audit;              /* Inventory: the audit whose end to run (audit.c) */
+    char candidate[160];            /* the candidate's section; "": the audit's own */
     unsigned long inventory_done;   /* the last handshake its line was written for */
 } tlsd_audit_record;
 
@@ -50,9 +51,16 @@ tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *ssl);
 /* ssl's record if it has one, else NULL. */
 tlsd_audit_record *tlsd_audit_record_find(const SSL *ssl);
 
+/* The same in a slot: 0 the audit's record, 1 the candidate's, whose line
+ * ends with "candidate=SECTION". */
+#define TLSD_AUDIT_RECORD_SLOTS 2
+tlsd_audit_record *tlsd_audit_record_of_in(tlsd_audit_log *log, const SSL *ssl, int slot,
+                                           const char *candidate);
+tlsd_audit_record *tlsd_audit_record_find_in(const SSL *ssl, int slot);
+
 /* Writes r's line, once, when it holds a reason: "audit program=NAME
  * pid=N role=client peer=NAME reasons=Key:what,... [x509_error=N
- * x509_text="..."] [version=V floor=F] [cipher=C]". */
+ * x509_text="..."] [version=V floor=F] [cipher=C] [candidate=SECTION]". */
 void tlsd_audit_record_write(tlsd_audit_record *r);
 
 #endif

@@ -66,7 +66,7 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
     }
     if (!ok)
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
-    if (ok && (keys.audit != 0 || keys.inventory))
+    if (ok && (keys.audit != 0 || keys.inventory || tlsd_policy_candidate(p) != NULL))
         ok = (g->audit = tlsd_audit_new(p)) != NULL;
     /* A key log is a debugging aid: one that cannot be opened is reported
      * in the trace and costs neither the policy nor TLS. */

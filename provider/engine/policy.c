@@ -83,6 +83,13 @@ void tlsd_policy_free(tlsd_policy *p)
     if (p == NULL)
         return;
     tlsd_policy_check_free(p);
+    tlsd_policy_free(p->candidate);
+    while (p->other_candidates != NULL) {
+        tlsd_policy *c = p->other_candidates;
+
+        p->other_candidates = c->next_candidate;
+        tlsd_policy_free(c);
+    }
     for (int i = 0; i < TLSD_KEY_COUNT; i++) {
         free(p->s[i].value);
         free(p->s[i].origin);
@@ -94,6 +101,16 @@ void tlsd_policy_free(tlsd_policy *p)
 const char *tlsd_policy_profile(const tlsd_policy *p)
 {
     return p->profile->name;
+}
+
+const tlsd_policy *tlsd_policy_candidate(const tlsd_policy *p)
+{
+    return p->candidate;
+}
+
+const char *tlsd_policy_candidate_name(const tlsd_policy *p)
+{
+    return p->candidate != NULL ? p->candidate_name : NULL;
 }
 
 const char *tlsd_policy_profile_target(const tlsd_policy *p)

@@ -163,6 +163,11 @@ const char *tlsd_policy_profile_target(const tlsd_policy *p);
  * NULL past the last. */
 const tlsd_profile_gate *tlsd_policy_profile_left_out(const tlsd_policy *p, size_t i);
 
+/* Candidate = SECTION: the policy audited beside p (never applied), and
+ * the name of its section; NULL without one. */
+const tlsd_policy *tlsd_policy_candidate(const tlsd_policy *p);
+const char *tlsd_policy_candidate_name(const tlsd_policy *p);
+
 /* 1 when Audit names key: the policy reports instead of applying it. */
 int tlsd_policy_audits(const tlsd_policy *p, const char *key);
 

@@ -258,6 +258,19 @@ int tlsd_policy_check_also(tlsd_policy *p, tlsd_policy *side, const char *own_or
         s = NULL;
     }
     free_side(s); /* NULL once p holds it */
+    /* Its candidate's checks become p's too. */
+    if (side->candidate != NULL) {
+        side->candidate->next_candidate = p->other_candidates;
+        p->other_candidates = side->candidate;
+        side->candidate = NULL;
+    }
+    while (side->other_candidates != NULL) {
+        tlsd_policy *c = side->other_candidates;
+
+        side->other_candidates = c->next_candidate;
+        c->next_candidate = p->other_candidates;
+        p->other_candidates = c;
+    }
     /* The sides side carried become p's. */
     while (side->sides != NULL) {
         tlsd_side_check *t = side->sides;
@@ -345,5 +358,16 @@ int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first)
     if (!check_sides(p))
         ok = 0;
     free_sides(p);
+    /* The candidates too: a broken one fails closed as a broken section. */
+    if (p->candidate != NULL && !tlsd_policy_check(p->candidate, NULL))
+        ok = 0;
+    while (p->other_candidates != NULL) {
+        tlsd_policy *c = p->other_candidates;
+
+        p->other_candidates = c->next_candidate;
+        if (!tlsd_policy_check(c, NULL))
+            ok = 0;
+        tlsd_policy_free(c);
+    }
     return ok;
 }

@@ -103,6 +103,11 @@ struct tlsd_policy {
     int deferred;     /* built without OpenSSL's checks: tlsd_policy_check() */
     tlsd_pending_check *pending, **pending_tail;
     tlsd_side_check *sides;
+    /* Candidate = SECTION: the policy audited beside this one, never
+     * applied; deferred, the candidates of the programs this process is
+     * not, kept for their checks (next_candidate links them). */
+    struct tlsd_policy *candidate, *other_candidates, *next_candidate;
+    char candidate_name[128];
 };
 
 /* policy.c: a context of method for the engine's own use, made so that

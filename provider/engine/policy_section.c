@@ -8,6 +8,7 @@
 
 #include "debug.h"
 #include "errors.h"
+#include "policy_internal.h"
 #include "program.h"
 
 const char *tlsd_policy_section_path(const CONF *cnf, const char *section)
@@ -29,18 +30,42 @@ static int module_only_key(const char *name)
            || strcasecmp(name, "Programs") == 0;
 }
 
-/* Sets every key of values but the module's own ones; reports every bad
- * key, not only the first. 1 when all were good. */
+/* Keys a candidate section may not hold: where lines go, and what only
+ * the enforced policy can name. */
+static int not_in_candidate(const char *name)
+{
+    static const char *const keys[] = {"path", "Programs", "Candidate", "Audit", "AuditLog",
+                                       "Inventory", "KeyLog"};
+
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (strcasecmp(name, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+enum section_kind { MODULE_SECTION, PROGRAM_SECTION, CANDIDATE_SECTION };
+
+/* Sets every key of values but the section's own ones (Candidate, and for
+ * a module section path, Profile and Programs); reports every bad key, not
+ * only the first. 1 when all were good. */
 static int set_keys(tlsd_policy *p, STACK_OF(CONF_VALUE) *values, const char *origin,
-                    int program_section)
+                    enum section_kind kind)
 {
     int ok = 1;
 
     for (int i = 0; i < sk_CONF_VALUE_num(values); i++) {
         const CONF_VALUE *v = sk_CONF_VALUE_value(values, i);
 
+        if (kind == CANDIDATE_SECTION && not_in_candidate(v->name)) {
+            TLSD_RAISE(TLSD_R_UNKNOWN_KEY, "%.200s: key=%.128s: a candidate section holds a Profile "
+                       "and policy keys; where lines go is the enforced policy's", origin, v->name);
+            ok = 0;
+            continue;
+        }
+        if (strcasecmp(v->name, "Candidate") == 0 || (kind == CANDIDATE_SECTION && strcasecmp(v->name, "Profile") == 0))
+            continue;
         if (module_only_key(v->name)) {
-            if (program_section) {
+            if (kind == PROGRAM_SECTION) {
                 TLSD_RAISE(TLSD_R_UNKNOWN_KEY,
                            "%.200s: key=%.128s: a program section edits the module section's "
                            "policy; path, Profile and Programs belong there", origin, v->name);
@@ -52,6 +77,51 @@ static int set_keys(tlsd_policy *p, STACK_OF(CONF_VALUE) *values, const char *or
             ok = 0;
     }
     return ok;
+}
+
+/* The value of key in values (any case; the last one), or NULL. */
+static const char *value_of(STACK_OF(CONF_VALUE) *values, const char *key)
+{
+    const char *found = NULL;
+
+    for (int i = 0; i < sk_CONF_VALUE_num(values); i++)
+        if (strcasecmp(sk_CONF_VALUE_value(values, i)->name, key) == 0)
+            found = sk_CONF_VALUE_value(values, i)->value;
+    return found;
+}
+
+/* Candidate = name, read by origin's section: the candidate's own Profile
+ * (default: the enforced one's), then its keys. Attached to p; 1, or 0
+ * with the error raised (p is then broken: it fails closed). */
+static int attach_candidate(const CONF *cnf, tlsd_policy *p, const char *name, const char *origin)
+{
+    STACK_OF(CONF_VALUE) *values = NCONF_get_section(cnf, name);
+    const char *profile;
+    char own[256];
+    tlsd_policy *c;
+    int ok;
+
+    if (values == NULL) {
+        TLSD_RAISE(TLSD_R_MISSING_SECTION, "%.200s: key=Candidate value=%.128s: no such section", origin, name);
+        return 0;
+    }
+    if (strlen(name) >= sizeof(p->candidate_name)) {
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "%.200s: key=Candidate value=%.128s: name too long", origin, name);
+        return 0;
+    }
+    profile = value_of(values, "Profile");
+    if ((c = tlsd_policy_new(profile != NULL ? profile : tlsd_policy_profile(p))) == NULL)
+        return 0;
+    snprintf(own, sizeof(own), "section %.200s (candidate)", name);
+    ok = set_keys(c, values, own, CANDIDATE_SECTION);
+    if (!tlsd_policy_check_finish(c) || !ok) {
+        tlsd_policy_free(c);
+        return 0;
+    }
+    tlsd_policy_free(p->candidate);
+    p->candidate = c;
+    snprintf(p->candidate_name, sizeof(p->candidate_name), "%s", name);
+    return 1;
 }
 
 /* The policy of one Programs entry: the module section's, then the program
@@ -79,10 +149,15 @@ static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
     if ((p = tlsd_policy_new(profile)) == NULL)
         return NULL;
     ERR_set_mark();
-    set_keys(p, module_values, module_origin, 0);
+    set_keys(p, module_values, module_origin, MODULE_SECTION);
     ERR_pop_to_mark();
     snprintf(origin, origin_cap, "section %.200s (program %.200s)", entry->value, entry->name);
-    ok = set_keys(p, values, origin, 1);
+    ok = set_keys(p, values, origin, PROGRAM_SECTION);
+    /* Its own Candidate, else the module section's. */
+    if (value_of(values, "Candidate") != NULL)
+        ok &= attach_candidate(cnf, p, value_of(values, "Candidate"), origin);
+    else if (value_of(module_values, "Candidate") != NULL)
+        ok &= attach_candidate(cnf, p, value_of(module_values, "Candidate"), module_origin);
     /* The range check names both origins. */
     if (!tlsd_policy_check_finish(p) || !ok) {
         tlsd_policy_free(p);
@@ -163,7 +238,9 @@ static tlsd_policy *module_policy(const CONF *cnf, const char *section,
     p = tlsd_policy_new(profile != NULL ? profile : "python");
     if (p == NULL)
         return NULL;
-    if (!set_keys(p, values, origin, 0))
+    if (!set_keys(p, values, origin, MODULE_SECTION))
+        *ok = 0;
+    if (value_of(values, "Candidate") != NULL && !attach_candidate(cnf, p, value_of(values, "Candidate"), origin))
         *ok = 0;
     if (*ok)
         *ok = tlsd_policy_check_finish(p);
