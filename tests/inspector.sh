@@ -85,6 +85,31 @@ expect good "VerifyMode           peer  (profile python)"
 expect good "HostnameCheck        no  (not applied to servers)"
 
 # A partial one: a few keys edit the profile, system_default overrides one.
+# Candidate = SECTION: its effective policy next to the enforced one, in
+# text and JSON; the enforced rows are the module's own; a broken
+# candidate is a broken configuration.
+cnf candidate "Candidate = next_sect" "[next_sect]
+Profile = strict"
+run candidate 0 --config "$work/candidate.cnf"
+expect candidate "candidate: section next_sect, profile strict (strict-202612) (audited beside the policy above, never applied)"
+expect candidate "candidate client context (TLS_client_method)"
+expect candidate "MinProtocol          TLSv1.3  (profile strict)"
+expect candidate "MinProtocol          TLSv1.2  (profile python)"
+run candidate-json 0 --config "$work/candidate.cnf" --json
+python3 - "$work/candidate-json.out" <<'PY' || fail "candidate-json: no candidate rows"
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d["candidate"]
+sys.exit(not (c["section"] == "next_sect" and c["profile"] == "strict" and c["profile_target"] == "strict-202612"
+              and c["client"]["MinProtocol"]["value"] == "TLSv1.3" and c["server"]["MinProtocol"]["value"] == "TLSv1.3"
+              and d["client"]["MinProtocol"]["value"] == "TLSv1.2"))
+PY
+run good-json-nocandidate 0 --config "$work/good.cnf" --json
+grep -q '"candidate"' "$work/good-json-nocandidate.out" && fail "a configuration without Candidate shows one"
+cnf candidate-broken "Candidate = nosuch_sect"
+run candidate-broken 1 --config "$work/candidate-broken.cnf"
+expect candidate-broken "key=Candidate value=nosuch_sect: no such section"
+
 cnf partial "VerifyFlags = -X509Strict
 Enforce = yes" "ssl_conf = ssl_sect
 [ssl_sect]

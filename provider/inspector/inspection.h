@@ -31,6 +31,8 @@ typedef struct {
 
 #define MAX_ROWS 20
 
+struct inspection_rows;
+
 typedef struct {
     const char *config;
     const char *program;   /* --program NAME, or NULL */
@@ -47,13 +49,19 @@ typedef struct {
     char warning[4096];    /* --program NAME is not what the command NAME runs */
     char groups[1024];     /* what a new client context offers */
     char errors[4096];
+    const struct inspection_rows *candidate_rows; /* the Candidate's, if any */
 } inspection;
 
 /* The rows of both contexts, as printed. */
-typedef struct {
+typedef struct inspection_rows {
     row client[MAX_ROWS], server[MAX_ROWS];
     int n_client, n_server;
 } inspection_rows;
+
+/* candidate_rows.c: the rows of the policy's Candidate, if it has one,
+ * from base contexts made before the configuration was loaded (taken).
+ * 1 when rows were made. */
+int tlsd_candidate_rows_build(const inspection *in, SSL_CTX *base[2], inspection_rows *rows);
 
 /* config_scan.c: OpenSSL's errors into in->errors, each once. */
 void tlsd_config_scan_errors(inspection *in);
@@ -92,5 +100,6 @@ void tlsd_inspection_rows_build(inspection *in, SSL_CTX *ctx[2], SSL_CTX *progra
 /* inspection_text.c and inspection_json.c: the whole inspection, to stdout. */
 void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows);
 void tlsd_inspection_json_print(const inspection *in, const inspection_rows *rows);
+
 
 #endif

@@ -42,6 +42,16 @@ static json_t *left_out_array(const inspection *in)
     return a;
 }
 
+static json_t *candidate_object(const inspection *in, const inspection_rows *rows)
+{
+    const tlsd_policy *c = tlsd_policy_candidate(in->policy);
+
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "section", text(tlsd_policy_candidate_name(in->policy)),
+                     "profile", text(tlsd_policy_profile(c)), "profile_target", text(tlsd_policy_profile_target(c)),
+                     "client", context_object(rows->client, rows->n_client),
+                     "server", context_object(rows->server, rows->n_server));
+}
+
 void tlsd_inspection_json_print(const inspection *in, const inspection_rows *rows)
 {
     json_t *top = json_object();
@@ -68,6 +78,8 @@ void tlsd_inspection_json_print(const inspection *in, const inspection_rows *row
     json_object_set_new(top, "errors", text(in->errors));
     json_object_set_new(top, "client", context_object(rows->client, rows->n_client));
     json_object_set_new(top, "server", context_object(rows->server, rows->n_server));
+    if (in->candidate_rows != NULL)
+        json_object_set_new(top, "candidate", candidate_object(in, in->candidate_rows));
     if (!tlsd_json_output_dump(top, stdout))
         fprintf(stderr, "tlsdefaults-info: cannot write the JSON output\n");
     json_decref(top);

@@ -48,6 +48,24 @@ static void config_lines(const inspection *in)
     printf("system_default: %s\n", in->system_default != NULL ? in->system_default : "none");
 }
 
+static void print_candidate(const inspection *in, const inspection_rows *rows)
+{
+    const tlsd_policy *c = tlsd_policy_candidate(in->policy);
+    const char *target = tlsd_policy_profile_target(c);
+    const row *sets[2] = {rows->client, rows->server};
+    const int counts[2] = {rows->n_client, rows->n_server};
+
+    printf("\ncandidate: section %s, profile %s%s%s%s (audited beside the policy above, never applied)\n",
+           tlsd_policy_candidate_name(in->policy), tlsd_policy_profile(c), target != NULL ? " (" : "",
+           target != NULL ? target : "", target != NULL ? ")" : "");
+    for (int s = 0; s < 2; s++) {
+        printf("\ncandidate %s context (%s)\n", s == 0 ? "client" : "server",
+               s == 0 ? "TLS_client_method" : "TLS_server_method");
+        for (int i = 0; i < counts[s]; i++)
+            printf("  %-20s %s  (%s)\n", sets[s][i].name, sets[s][i].value, sets[s][i].origin);
+    }
+}
+
 void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows)
 {
     const row *sets[2] = {rows->client, rows->server};
@@ -72,5 +90,8 @@ void tlsd_inspection_text_print(const inspection *in, const inspection_rows *row
         for (int i = 0; i < counts[s]; i++)
             printf("  %-20s %s  (%s)\n", sets[s][i].name, sets[s][i].value, sets[s][i].origin);
     }
+    if (in->candidate_rows != NULL)
+        print_candidate(in, in->candidate_rows);
 }
+
 

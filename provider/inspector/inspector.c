@@ -115,9 +115,9 @@ static int conflicting(const inspection *in, const mode *m)
  * prints the inspection, and returns its status. */
 static int inspect(inspection *in, int json)
 {
-    static inspection_rows rows;
+    static inspection_rows rows, candidate_rows;
     char *default_config = NULL;
-    SSL_CTX *before, *ctx[2] = {NULL, NULL}, *program_ctx[2] = {NULL, NULL};
+    SSL_CTX *before, *ctx[2] = {NULL, NULL}, *program_ctx[2] = {NULL, NULL}, *candidate_ctx[2];
 
     /* The configuration is loaded below, by hand, to see its errors. */
     OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
@@ -129,6 +129,9 @@ static int inspect(inspection *in, int json)
         ERR_print_errors_fp(stderr);
         return STATUS_BROKEN;
     }
+    /* Made before the module runs too: the Candidate's rows, if any. */
+    candidate_ctx[0] = SSL_CTX_new(TLS_client_method());
+    candidate_ctx[1] = SSL_CTX_new(TLS_server_method());
     if (in->profile != NULL) {
         tlsd_profile_inspection_load(in, program_ctx);
     } else {
@@ -141,6 +144,9 @@ static int inspect(inspection *in, int json)
             tlsd_program_warning_check(in);
     }
     tlsd_inspection_rows_build(in, ctx, program_ctx, &rows);
+    if ((in->status == STATUS_OK || in->status == STATUS_NOT_LOADED)
+        && tlsd_candidate_rows_build(in, candidate_ctx, &candidate_rows))
+        in->candidate_rows = &candidate_rows;
     if (json)
         tlsd_inspection_json_print(in, &rows);
     else
@@ -149,6 +155,7 @@ static int inspect(inspection *in, int json)
     SSL_CTX_free(before);
     for (int i = 0; i < 2; i++) {
         SSL_CTX_free(program_ctx[i]);
+        SSL_CTX_free(candidate_ctx[i]);
         SSL_CTX_free(ctx[i]);
     }
     OPENSSL_free(default_config);
