@@ -466,6 +466,46 @@ static void test_enforce_cipher_floor(void)
     SSL_CTX_free(weak);
 }
 
+/* A program that chooses its own groups and signature algorithms. */
+static SSL_CTX *asks_for_ffdhe(void)
+{
+    SSL_CTX *ctx = careless(TLS_client_method(), ROOT);
+
+    CU_ASSERT(SSL_CTX_set1_groups_list(ctx, "ffdhe2048"));
+    return ctx;
+}
+
+static SSL_CTX *asks_for_pkcs1_sha512(void)
+{
+    SSL_CTX *ctx = careless(TLS_client_method(), ROOT);
+
+    CU_ASSERT(SSL_CTX_set1_sigalgs_list(ctx, "RSA+SHA512"));
+    return ctx;
+}
+
+/* Issue 23, item 2: with Enforce, the program's own groups and signature
+ * algorithms stay inside the policy's Groups and SignatureAlgorithms when
+ * it sets them; without Enforce the program's own win (the control). */
+static void test_enforce_groups_and_sigalgs(void)
+{
+    SSL_CTX *ffdhe = server(GOOD_CHAIN), *tls12 = server(GOOD_CHAIN);
+
+    CU_ASSERT(SSL_CTX_set1_groups_list(ffdhe, "ffdhe2048"));
+    CU_ASSERT(SSL_CTX_set_max_proto_version(tls12, TLS1_2_VERSION));
+    EXPECT("HostnameCheck = no\nGroups = X25519:P-256", ffdhe, asks_for_ffdhe, "localhost", 1);
+    EXPECT("HostnameCheck = no\nGroups = X25519:P-256\nEnforce = yes", ffdhe, asks_for_ffdhe, "localhost", 0);
+    /* The policy's own groups still work under Enforce. */
+    EXPECT("HostnameCheck = no\nGroups = X25519:P-256\nEnforce = yes", tls12, careless_client_with_ca, "localhost", 1);
+    EXPECT("HostnameCheck = no\nSignatureAlgorithms = RSA-PSS+SHA256:ECDSA+SHA256", tls12,
+           asks_for_pkcs1_sha512, "localhost", 1);
+    EXPECT("HostnameCheck = no\nSignatureAlgorithms = RSA-PSS+SHA256:ECDSA+SHA256\nEnforce = yes", tls12,
+           asks_for_pkcs1_sha512, "localhost", 0);
+    EXPECT("HostnameCheck = no\nSignatureAlgorithms = RSA-PSS+SHA256:ECDSA+SHA256\nEnforce = yes", tls12,
+           careless_client_with_ca, "localhost", 1);
+    SSL_CTX_free(ffdhe);
+    SSL_CTX_free(tls12);
+}
+
 /* --- KeyLog -------------------------------------------------------------- */
 
 /* One handshake between a careless client and a server, made now. */
@@ -580,6 +620,7 @@ int main(void)
         {"Enforce holds the protocol floor", test_enforce_protocol_floor},
         {"Enforce holds the cipher floor", test_enforce_cipher_floor},
         {"Enforce holds against a lower system_default", test_enforce_over_system_default},
+        {"Enforce holds Groups and SignatureAlgorithms", test_enforce_groups_and_sigalgs},
         {"KeyLog is opt-in", test_key_log_is_opt_in},
         {NULL, NULL},
     };

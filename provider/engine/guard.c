@@ -194,6 +194,8 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
         if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other != NULL
             && !tlsd_policy_floor_has_cipher(&g->ciphers, other))
             return 0;
+        if (!tlsd_policy_offer_allows(&g->ciphers.offer, op, other))
+            return 0;
     }
     return atomic_load(&openssl_security_cb)(s, ctx, op, bits, nid, other, ex);
 }

@@ -38,7 +38,7 @@ int tlsd_policy_floor_ciphers(tlsd_cipher_set *set, const tlsd_policy *p)
     }
     set->n = n > 0 ? (size_t)n : 0;
     qsort(set->ids, set->n, sizeof(uint32_t), compare_ids);
-    return 1;
+    return tlsd_policy_offer_read(&set->offer, p);
 }
 
 int tlsd_policy_floor_has_cipher(const tlsd_cipher_set *set, const SSL_CIPHER *c)

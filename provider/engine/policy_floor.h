@@ -11,6 +11,7 @@
 #include <openssl/ssl.h>
 
 #include "policy.h"
+#include "policy_offer.h"
 
 /* The suites of the whole policy, TLS 1.3 included, as sorted ids, and
  * the security level that comes with them (the @SECLEVEL of the policy's
@@ -19,6 +20,7 @@ typedef struct {
     uint32_t *ids;
     size_t n;
     int security_level;
+    tlsd_policy_offer offer; /* the groups and signature algorithms it sets */
 } tlsd_cipher_set;
 
 /* Fills set from a sample context of p. 1, or 0 with an error raised. */
