@@ -300,7 +300,7 @@ static void test_refused_audit_log(void)
 
 static void test_bad_values(void)
 {
-    const char *bad[] = {"Audit = Groups", "Audit = maybe", "AuditLog = relative.log",
+    const char *bad[] = {"Audit = Mode", "Audit = maybe", "AuditLog = relative.log",
                          "AuditLog = ", NULL};
 
     for (int i = 0; bad[i] != NULL; i++) {

@@ -129,6 +129,38 @@ static void test_candidate_cipher_list(void)
     SSL_CTX_free(aead);
 }
 
+/* Groups and SignatureAlgorithms as reasons (issue 23, item 2): a
+ * candidate of P-256 alone sees the X25519 the enforced policy negotiates;
+ * one of ECDSA signatures alone sees the RSA-PSS signature of the RSA
+ * server. The controls: candidates that list what was used log nothing. */
+static void test_candidate_groups_and_sigalgs(void)
+{
+    SSL_CTX *srv = server_of(TLS1_2_VERSION, NULL);
+
+    load("Candidate = c\n", "[c]\nGroups = P-256\n");
+    CU_ASSERT(careless_connects(srv));
+    unload();
+    EXPECT_LINES(1, "reasons=Groups:group-not-allowed group=x25519 candidate=c\n");
+    load("Candidate = c\n", "[c]\nGroups = X25519:P-256\n");
+    CU_ASSERT(careless_connects(srv));
+    unload();
+    EXPECT_LINES(0, "audit");
+    load("Candidate = c\n", "[c]\nSignatureAlgorithms = ECDSA+SHA256:ECDSA+SHA384\n");
+    CU_ASSERT(careless_connects(srv));
+    unload();
+    EXPECT_LINES(1, "reasons=SignatureAlgorithms:sigalg-not-allowed sigalg=0x08");
+    load("Candidate = c\n", "[c]\nSignatureAlgorithms = ECDSA+SHA256:RSA-PSS+SHA256:RSA-PSS+SHA384:RSA-PSS+SHA512\n");
+    CU_ASSERT(careless_connects(srv));
+    unload();
+    EXPECT_LINES(0, "audit");
+    /* Audited in the enforced policy: reported, not applied. */
+    load("Groups = P-256\nAudit = Groups\n", NULL);
+    CU_ASSERT(careless_connects(srv));
+    unload();
+    EXPECT_LINES(1, "reasons=Groups:group-not-allowed group=x25519\n");
+    SSL_CTX_free(srv);
+}
+
 /* With Audit: the audited key's line and the candidate's, apart. */
 static void test_with_audit(void)
 {
@@ -206,6 +238,7 @@ int main(void)
     CU_TestInfo tests[] = {
         {"strict as the candidate: TLS 1.2 reported, TLS 1.3 not", test_tls12_reported_tls13_not},
         {"a dated candidate's cipher list", test_candidate_cipher_list},
+        {"Groups and SignatureAlgorithms as reasons", test_candidate_groups_and_sigalgs},
         {"with Audit", test_with_audit},
         {"a Programs entry's own candidate", test_program_candidate},
         {"broken candidates fail closed", test_broken_candidates_fail_closed},

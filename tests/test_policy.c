@@ -391,20 +391,20 @@ static void test_key_table_is_one_source(void)
     tlsd_policy *p = tlsd_policy_new("python");
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
     described d = {"", 0};
-    const char *audited[] = {"MinProtocol", "CipherString", "Ciphersuites", "VerifyFlags",
-                             "VerifyPeer", "HostnameCheck", "Enforce"};
+    const char *audited[] = {"MinProtocol", "CipherString", "Ciphersuites", "Groups", "SignatureAlgorithms",
+                             "VerifyFlags", "VerifyPeer", "HostnameCheck", "Enforce"};
     unsigned all = 0;
 
     CU_ASSERT(tlsd_policy_set(p, "Audit", "yes", "section mine") == 1);
     for (size_t i = 0; i < sizeof(audited) / sizeof(audited[0]); i++) {
         CU_ASSERT(tlsd_policy_audits(p, audited[i]));
     }
-    CU_ASSERT(!tlsd_policy_audits(p, "Groups"));
-    all = TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES
-          | TLSD_AUDIT_VERIFY_FLAGS | TLSD_AUDIT_VERIFY_PEER | TLSD_AUDIT_HOSTNAME_CHECK
-          | TLSD_AUDIT_ENFORCE;
+    CU_ASSERT(!tlsd_policy_audits(p, "Mode"));
+    all = TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES | TLSD_AUDIT_GROUPS
+          | TLSD_AUDIT_SIGNATURE_ALGORITHMS | TLSD_AUDIT_VERIFY_FLAGS | TLSD_AUDIT_VERIFY_PEER
+          | TLSD_AUDIT_HOSTNAME_CHECK | TLSD_AUDIT_ENFORCE;
     CU_ASSERT_EQUAL(TLSD_AUDIT_ALL, all);
-    CU_ASSERT_EQUAL(TLSD_AUDIT_GROUPS, 0);
+    CU_ASSERT_EQUAL(TLSD_AUDIT_MODE, 0);
     CU_ASSERT(tlsd_policy_set(p, "Audit", "enforce, minprotocol", "section mine") == 1);
     CU_ASSERT_STRING_EQUAL(tlsd_policy_value(p, "Audit"), "MinProtocol, Enforce");
     CU_ASSERT_STRING_EQUAL(tlsd_policy_unset_value("TrustStore"), "none");

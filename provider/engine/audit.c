@@ -12,6 +12,7 @@
 #include "debug.h"
 #include "errors.h"
 #include "inventory.h"
+#include "log_fields.h"
 #include "policy_floor.h"
 #include "server_name.h"
 
@@ -85,7 +86,8 @@ static tlsd_audit *audit_make(const tlsd_policy *p, tlsd_audit_log *log, int can
     a->verify_flags_known = keys.verify_flags_known;
     /* The suites of the whole policy, audited keys included; only when a
      * suite list is audited: a sample context is a start-up cost. */
-    if ((a->keys & (TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES)
+    if ((a->keys & (TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES | TLSD_AUDIT_GROUPS
+                    | TLSD_AUDIT_SIGNATURE_ALGORITHMS)
          || (a->enforce && (a->keys & TLSD_AUDIT_ENFORCE)))
         && !tlsd_policy_floor_ciphers(&a->ciphers, p)) {
         tlsd_audit_free(a);
@@ -162,6 +164,34 @@ void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *cssl, int guard_e
         return;
     c->audit = a;
     SSL_set_info_callback(ssl, chained_info_cb);
+}
+
+/* The group negotiated, against the policy's Groups when it sets them:
+ * at the end of the handshake. */
+static void check_group(const tlsd_audit *a, const SSL *ssl, tlsd_audit_record *c)
+{
+    int nid = SSL_get_negotiated_group((SSL *)ssl);
+    const char *name = nid != 0 ? SSL_group_to_name((SSL *)ssl, nid) : NULL;
+
+    if ((a->keys & TLSD_AUDIT_GROUPS) && name != NULL && !tlsd_policy_offer_has_group(&a->ciphers.offer, name)) {
+        c->reasons |= TLSD_AUDIT_RECORD_GROUP;
+        tlsd_log_fields_token(c->group, sizeof(c->group), name);
+    }
+}
+
+void tlsd_audit_security_check(const tlsd_audit *a, const SSL *ssl, int op, const void *other)
+{
+    tlsd_audit_record *c;
+
+    if (a->candidate != NULL)
+        tlsd_audit_security_check(a->candidate, ssl, op, other);
+    /* The peer's signature as it checks it: the server's, a client's. */
+    if (op != SSL_SECOP_SIGALG_CHECK || other == NULL || !(a->keys & TLSD_AUDIT_SIGNATURE_ALGORITHMS)
+        || tlsd_policy_offer_allows(&a->ciphers.offer, op, other) || (c = record_of(a, ssl)) == NULL)
+        return;
+    c->reasons |= TLSD_AUDIT_RECORD_SIGALG;
+    snprintf(c->sigalg, sizeof(c->sigalg), "0x%02x%02x", ((const unsigned char *)other)[0],
+             ((const unsigned char *)other)[1]);
 }
 
 /* The version and suite negotiated, against the policy's floor and list. */
@@ -355,6 +385,8 @@ void tlsd_audit_handshake_done(const tlsd_audit *a, const SSL *ssl)
     /* A TLS 1.3 client sees "done" again for each session ticket. */
     if (!c->written) {
         check_negotiated(a, ssl, c);
+        /* Known only now: a TLS 1.2 client verifies before the key exchange. */
+        check_group(a, ssl, c);
         tlsd_audit_record_write(c);
         c->written = 1;
     }

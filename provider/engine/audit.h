@@ -54,6 +54,11 @@ void tlsd_audit_no_certificate(const tlsd_audit *a, const SSL *ssl, int unchosen
  * Nothing without Inventory. */
 void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *ssl, int guard_ends_it);
 
+/* At every security check of a connection (the guard's callback): the
+ * peer's signature algorithm against an audited SignatureAlgorithms
+ * (SignatureAlgorithms:sigalg-not-allowed). */
+void tlsd_audit_security_check(const tlsd_audit *a, const SSL *ssl, int op, const void *other);
+
 /* At the end of a handshake: checks the version and suite negotiated, and
  * writes the connection's line (once), and with Inventory the handshake's
  * inventory line (once per handshake). */

@@ -119,6 +119,8 @@ static void append_reasons(char *line, size_t cap, const tlsd_audit_record *r)
     REASON(TLSD_AUDIT_RECORD_VERSION, "version-below-floor", r->key_version)
     REASON(TLSD_AUDIT_RECORD_CIPHER, "cipher-not-allowed", r->key_cipher)
     REASON(TLSD_AUDIT_RECORD_LEVEL, "below-security-level", "Enforce")
+    REASON(TLSD_AUDIT_RECORD_GROUP, "group-not-allowed", "Groups")
+    REASON(TLSD_AUDIT_RECORD_SIGALG, "sigalg-not-allowed", "SignatureAlgorithms")
 #undef REASON
 }
 
@@ -155,6 +157,10 @@ void tlsd_audit_record_write(tlsd_audit_record *r)
     if ((r->reasons & TLSD_AUDIT_RECORD_CIPHER)
         || ((r->reasons & TLSD_AUDIT_RECORD_NO_CERT) && r->cipher[0] != '\0'))
         append(line, sizeof(line), " cipher=%s%s", r->cipher, "");
+    if (r->reasons & TLSD_AUDIT_RECORD_GROUP)
+        append(line, sizeof(line), " group=%s%s", r->group, "");
+    if (r->reasons & TLSD_AUDIT_RECORD_SIGALG)
+        append(line, sizeof(line), " sigalg=%s%s", r->sigalg, "");
     if (r->candidate[0] != '\0')
         append(line, sizeof(line), " candidate=%s%s", r->candidate, "");
     tlsd_debug("%s", line);

@@ -22,6 +22,8 @@ enum {
     TLSD_AUDIT_RECORD_CIPHER = 1 << 6,       /* a suite the policy does not allow */
     TLSD_AUDIT_RECORD_LEVEL = 1 << 7,        /* the chain fails at Enforce's security level */
     TLSD_AUDIT_RECORD_NO_CERT = 1 << 8,      /* the server sent no certificate (aNULL) */
+    TLSD_AUDIT_RECORD_GROUP = 1 << 9,        /* a group the policy does not set */
+    TLSD_AUDIT_RECORD_SIGALG = 1 << 10,      /* a peer signature algorithm it does not set */
 };
 
 typedef struct {
@@ -33,6 +35,7 @@ typedef struct {
     char cipher[64];
     char peer[160];
     char key_version[16], key_cipher[16]; /* the key each of those is refused by */
+    char group[32], sigalg[48];           /* the group, the peer's signature (code point) */
     int floor;
     int negotiated_checked, written;
     const void *audit;              /* Inventory: the audit whose end to run (audit.c) */

@@ -181,8 +181,10 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
     }
     if (g != NULL && !verification_security(s, g, op, other))
         return 0;
-    if (g != NULL && g->audit != NULL && s != NULL)
+    if (g != NULL && g->audit != NULL && s != NULL) {
         tlsd_audit_handshake_seen(g->audit, s, SSL_CTX_get_info_callback(SSL_get_SSL_CTX(s)) == audit_info_cb);
+        tlsd_audit_security_check(g->audit, s, op, other);
+    }
     if (g != NULL && g->enforce) {
         if (s != NULL)
             hold_security_level(s, g);

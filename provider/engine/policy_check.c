@@ -212,7 +212,8 @@ static int may_check_on(const tlsd_policy *p, SSL_CTX *ctx)
         return 0;
     info = tlsd_method_role_info(SSL_CTX_get_ssl_method(ctx));
     return info.version_flexible && !info.dtls
-           && !(audited & (TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES));
+           && !(audited & (TLSD_AUDIT_MIN_PROTOCOL | TLSD_AUDIT_CIPHER_STRING | TLSD_AUDIT_CIPHERSUITES
+                           | TLSD_AUDIT_GROUPS | TLSD_AUDIT_SIGNATURE_ALGORITHMS));
 }
 
 static int copy_setting(tlsd_setting_value *to, const tlsd_setting_value *from)

@@ -29,9 +29,9 @@
       "Ciphers", tlsd_policy_describe_cipher_list, TLSD_SHOW_ALWAYS) \
     X(CIPHERSUITES, "Ciphersuites", KEY_REPLACE, NULL, 1, NULL, \
       "Ciphersuites", tlsd_policy_describe_ciphersuite_list, TLSD_SHOW_ALWAYS) \
-    X(GROUPS, "Groups", KEY_REPLACE, NULL, 0, NULL, \
+    X(GROUPS, "Groups", KEY_REPLACE, NULL, 1, NULL, \
       "Groups", NULL, TLSD_SHOW_ALWAYS) \
-    X(SIGNATURE_ALGORITHMS, "SignatureAlgorithms", KEY_REPLACE, NULL, 0, NULL, \
+    X(SIGNATURE_ALGORITHMS, "SignatureAlgorithms", KEY_REPLACE, NULL, 1, NULL, \
       "SignatureAlgorithms", NULL, TLSD_SHOW_ALWAYS) \
     X(OPTIONS, "Options", KEY_EDIT_LIST, NULL, 0, NULL, \
       "Options", tlsd_policy_describe_options, TLSD_SHOW_ALWAYS) \

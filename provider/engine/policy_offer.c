@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "policy_offer.h"
 
+#include <stdio.h>
+#include <strings.h>
+
 #include <openssl/err.h>
 
 #include "errors.h"
@@ -29,8 +32,16 @@ static int capture_cb(const SSL *s, const SSL_CTX *ctx, int op, int bits, int ni
     capture *c = ex;
     int ok = c->openssl(s, ctx, op, bits, nid, other, NULL);
 
-    if (ok && other != NULL && op == SSL_SECOP_CURVE_SUPPORTED)
+    if (ok && other != NULL && op == SSL_SECOP_CURVE_SUPPORTED) {
+        const unsigned char *code = other;
+        const char *name = SSL_group_to_name((SSL *)s, TLSEXT_nid_unknown | (code[0] << 8 | code[1]));
+        size_t before = c->offer->groups.n;
+
         add(&c->offer->groups, other);
+        if (c->offer->groups.n > before)
+            snprintf(c->offer->group_names[before], sizeof(c->offer->group_names[before]), "%s",
+                     name != NULL ? name : "");
+    }
     else if (ok && other != NULL && op == SSL_SECOP_SIGALG_SUPPORTED)
         add(&c->offer->sigalgs, other);
     return ok;
@@ -92,4 +103,14 @@ int tlsd_policy_offer_allows(const tlsd_policy_offer *offer, int op, const void 
     if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_SIGALG)
         return !offer->sigalgs.set || listed(&offer->sigalgs, other);
     return 1;
+}
+
+int tlsd_policy_offer_has_group(const tlsd_policy_offer *offer, const char *name)
+{
+    if (!offer->groups.set)
+        return 1;
+    for (size_t i = 0; i < offer->groups.n; i++)
+        if (strcasecmp(offer->group_names[i], name) == 0)
+            return 1;
+    return 0;
 }

@@ -22,11 +22,16 @@ typedef struct {
 
 typedef struct {
     tlsd_policy_offer_list groups, sigalgs;
+    char group_names[TLSD_POLICY_OFFER_MAX][32]; /* OpenSSL's name of groups.ids[i] */
 } tlsd_policy_offer;
 
 /* Fills offer from p (nothing to read when p sets neither key). 1, or 0
  * with an error raised (no sample client, or no ClientHello). */
 int tlsd_policy_offer_read(tlsd_policy_offer *offer, const tlsd_policy *p);
+
+/* 1 when the policy leaves groups to OpenSSL, or name (OpenSSL's name of
+ * a group, as SSL_group_to_name gives it) is one it sets. */
+int tlsd_policy_offer_has_group(const tlsd_policy_offer *offer, const char *name);
 
 /* For a security callback's op and other: 0 when other names a group or
  * signature algorithm outside what the policy sets; 1 otherwise (another
