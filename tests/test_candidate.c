@@ -13,6 +13,8 @@
 
 #include <CUnit/CUnit.h>
 #include <openssl/conf.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -161,6 +163,66 @@ static void test_candidate_groups_and_sigalgs(void)
     SSL_CTX_free(srv);
 }
 
+/* A server at level 0 of chain and key, TLS 1.2 (DHE of 1024 bits with
+ * small_dh). */
+static SSL_CTX *weak_server(const char *chain, const char *key, int small_dh)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    SSL_CTX_set_security_level(ctx, 0);
+    CU_ASSERT_FATAL(SSL_CTX_use_certificate_chain_file(ctx, tlsd_test_cert_path(chain)) == 1);
+    CU_ASSERT_FATAL(SSL_CTX_use_PrivateKey_file(ctx, tlsd_test_cert_path(key), SSL_FILETYPE_PEM) == 1);
+    CU_ASSERT(SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION));
+    if (small_dh) {
+        EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "DH", NULL);
+        OSSL_PARAM params[] = {OSSL_PARAM_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"dh_1024_160", 0),
+                               OSSL_PARAM_END};
+        EVP_PKEY *dh = NULL;
+
+        CU_ASSERT_FATAL(pc != NULL && EVP_PKEY_paramgen_init(pc) == 1 && EVP_PKEY_CTX_set_params(pc, params) == 1
+                        && EVP_PKEY_paramgen(pc, &dh) == 1);
+        EVP_PKEY_CTX_free(pc);
+        CU_ASSERT_FATAL(SSL_CTX_set0_tmp_dh_pkey(ctx, dh) == 1);
+        CU_ASSERT(SSL_CTX_set_cipher_list(ctx, "DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0"));
+    }
+    return ctx;
+}
+
+/* Issue 23, item 3: weak keys, SHA-1 signatures and small DH parameters,
+ * which the enforced policy's level 0 lets through and a candidate at
+ * level 2 (python) would refuse, each with its reason; the control: a
+ * candidate at the enforced level logs nothing. */
+static void test_candidate_security_level(void)
+{
+    SSL_CTX *rsa1024 = weak_server("rsa1024-chain.pem", "rsa1024-key.pem", 0);
+    SSL_CTX *sha1 = weak_server("sha1-chain.pem", "leaf-key.pem", 0);
+    SSL_CTX *dh = weak_server("leaf-chain.pem", "leaf-key.pem", 1);
+    /* No finite-field group offered: a server that knows RFC 7919 (4.0)
+     * would otherwise answer with ffdhe2048 instead of its parameters. */
+    const char *low = "CipherString = DEFAULT:DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0\nGroups = X25519:P-256\n"
+                      "Candidate = c\n";
+
+    load(low, "[c]\nProfile = python\n");
+    CU_ASSERT(careless_connects(rsa1024));
+    CU_ASSERT(careless_connects(sha1));
+    CU_ASSERT(careless_connects(dh));
+    unload();
+    EXPECT_LINES(1, "reasons=SecurityLevel:weak-key x509_error=");
+    EXPECT_LINES(1, " peer_key=RSA-1024 candidate=c\n");
+    EXPECT_LINES(1, "reasons=SecurityLevel:sha1-signature x509_error=");
+    EXPECT_LINES(1, "reasons=SecurityLevel:weak-dh dh_bits=1024 candidate=c\n");
+    load(low, "[c]\nProfile = python\nCipherString = DEFAULT:DHE-RSA-AES128-GCM-SHA256:@SECLEVEL=0\n");
+    CU_ASSERT(careless_connects(rsa1024));
+    CU_ASSERT(careless_connects(sha1));
+    CU_ASSERT(careless_connects(dh));
+    unload();
+    EXPECT_LINES(0, "audit");
+    SSL_CTX_free(rsa1024);
+    SSL_CTX_free(sha1);
+    SSL_CTX_free(dh);
+}
+
 /* With Audit: the audited key's line and the candidate's, apart. */
 static void test_with_audit(void)
 {
@@ -239,6 +301,7 @@ int main(void)
         {"strict as the candidate: TLS 1.2 reported, TLS 1.3 not", test_tls12_reported_tls13_not},
         {"a dated candidate's cipher list", test_candidate_cipher_list},
         {"Groups and SignatureAlgorithms as reasons", test_candidate_groups_and_sigalgs},
+        {"SecurityLevel: weak keys, SHA-1, small DH", test_candidate_security_level},
         {"with Audit", test_with_audit},
         {"a Programs entry's own candidate", test_program_candidate},
         {"broken candidates fail closed", test_broken_candidates_fail_closed},

@@ -179,12 +179,34 @@ static void check_group(const tlsd_audit *a, const SSL *ssl, tlsd_audit_record *
     }
 }
 
-void tlsd_audit_security_check(const tlsd_audit *a, const SSL *ssl, int op, const void *other)
+/* The level is the policy's to report: the cipher string that sets it is
+ * audited (every key is, for a candidate). */
+static int level_audited(const tlsd_audit *a)
+{
+    return (a->keys & TLSD_AUDIT_CIPHER_STRING) && a->security_level > 0;
+}
+
+/* A client weighing the server's DH parameters (TLS 1.2 DHE). */
+static void check_dh(const tlsd_audit *a, const SSL *ssl, int op, int bits, const void *other)
+{
+    static const int min_bits[] = {0, 80, 112, 128, 192, 256};
+    int level = a->security_level > 5 ? 5 : a->security_level;
+    tlsd_audit_record *c;
+
+    if (op != SSL_SECOP_TMP_DH || !level_audited(a) || level <= 0 || bits >= min_bits[level]
+        || SSL_get_security_level(ssl) >= level || (c = record_of(a, ssl)) == NULL)
+        return;
+    c->reasons |= TLSD_AUDIT_RECORD_WEAK_DH;
+    c->dh_bits = other != NULL ? EVP_PKEY_get_bits((EVP_PKEY *)other) : bits;
+}
+
+void tlsd_audit_security_check(const tlsd_audit *a, const SSL *ssl, int op, int bits, const void *other)
 {
     tlsd_audit_record *c;
 
     if (a->candidate != NULL)
-        tlsd_audit_security_check(a->candidate, ssl, op, other);
+        tlsd_audit_security_check(a->candidate, ssl, op, bits, other);
+    check_dh(a, ssl, op, bits, other);
     /* The peer's signature as it checks it: the server's, a client's. */
     if (op != SSL_SECOP_SIGALG_CHECK || other == NULL || !(a->keys & TLSD_AUDIT_SIGNATURE_ALGORITHMS)
         || tlsd_policy_offer_allows(&a->ciphers.offer, op, other) || (c = record_of(a, ssl)) == NULL)
@@ -243,14 +265,36 @@ static int side_verify_cb(int ok, X509_STORE_CTX *sctx)
  * else 0 and *error, and in *extra TLSD_AUDIT_RECORD_NO_SNI when
  * HostnameCheck = require finds no name, TLSD_AUDIT_RECORD_LEVEL when the
  * level alone was raised and refuses. */
-static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int *error,
-                         unsigned *extra)
+typedef struct {
+    int error;
+    unsigned extra;
+    char peer_key[48]; /* TLSD_AUDIT_RECORD_WEAK_KEY: the key refused */
+} side_result;
+
+/* A level error of the side verification as a reason of its own. */
+static void level_reason(X509_STORE_CTX *side, side_result *r)
+{
+    X509 *x = X509_STORE_CTX_get_current_cert(side);
+    EVP_PKEY *key = x != NULL ? X509_get0_pubkey(x) : NULL;
+    char text[48];
+
+    if (r->error == X509_V_ERR_CA_MD_TOO_WEAK) {
+        r->extra |= TLSD_AUDIT_RECORD_SHA1;
+        return;
+    }
+    r->extra |= TLSD_AUDIT_RECORD_WEAK_KEY;
+    snprintf(text, sizeof(text), "%s-%d", key != NULL && EVP_PKEY_get0_type_name(key) != NULL
+                                              ? EVP_PKEY_get0_type_name(key) : "unknown",
+             key != NULL ? EVP_PKEY_get_bits(key) : 0);
+    tlsd_log_fields_token(r->peer_key, sizeof(r->peer_key), text);
+}
+
+static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, side_result *r)
 {
     X509_STORE_CTX *side = X509_STORE_CTX_new();
     X509_VERIFY_PARAM *param;
     int ok = 0, raised = 0;
 
-    *error = X509_V_OK;
     if (side == NULL
         || !X509_STORE_CTX_init(side, X509_STORE_CTX_get0_store(sctx), X509_STORE_CTX_get0_cert(sctx),
                                 X509_STORE_CTX_get0_untrusted(sctx))
@@ -273,24 +317,29 @@ static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, in
         && X509_VERIFY_PARAM_get_auth_level(param) < a->security_level) {
         X509_VERIFY_PARAM_set_auth_level(param, a->security_level);
         raised = 1;
+    } else if (level_audited(a) && X509_VERIFY_PARAM_get_auth_level(param) < a->security_level) {
+        X509_VERIFY_PARAM_set_auth_level(param, a->security_level);
+        raised = 2;
     }
     if ((a->keys & TLSD_AUDIT_HOSTNAME_CHECK) && a->hostname_check != TLSD_HOSTNAME_CHECK_OFF) {
         const char *why = NULL;
         enum tlsd_server_name_check name = tlsd_server_name_expect_sni(side, ssl, &why);
 
         if (name == TLSD_SERVER_NAME_REFUSED) {
-            *error = X509_V_ERR_HOSTNAME_MISMATCH;
+            r->error = X509_V_ERR_HOSTNAME_MISMATCH;
             X509_STORE_CTX_free(side);
             return 0;
         }
         if (name == TLSD_SERVER_NAME_NONE && a->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE)
-            *extra |= TLSD_AUDIT_RECORD_NO_SNI;
+            r->extra |= TLSD_AUDIT_RECORD_NO_SNI;
     }
     ok = X509_verify_cert(side) > 0;
     if (!ok) {
-        *error = X509_STORE_CTX_get_error(side);
-        if (raised && tlsd_policy_floor_x509_error(*error))
-            *extra |= TLSD_AUDIT_RECORD_LEVEL;
+        r->error = X509_STORE_CTX_get_error(side);
+        if (raised == 1 && tlsd_policy_floor_x509_error(r->error))
+            r->extra |= TLSD_AUDIT_RECORD_LEVEL;
+        else if (raised == 2 && tlsd_policy_floor_x509_error(r->error))
+            level_reason(side, r);
     }
     X509_STORE_CTX_free(side);
     return ok;
@@ -298,26 +347,28 @@ static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, in
 
 /* The policy's side verification, when a verification key is audited:
  * 1 when it passes (or is not run); else 0, with *error and *extra. */
-static int side_verdict(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int *error, unsigned *extra)
+static int side_verdict(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, side_result *r)
 {
     int ok;
 
-    *error = X509_V_OK;
-    *extra = 0;
+    r->error = X509_V_OK;
+    r->extra = 0;
+    r->peer_key[0] = '\0';
     if (!(a->keys & (TLSD_AUDIT_VERIFY_PEER | TLSD_AUDIT_VERIFY_FLAGS | TLSD_AUDIT_HOSTNAME_CHECK))
-        && !((a->keys & TLSD_AUDIT_ENFORCE) && a->enforce))
+        && !((a->keys & TLSD_AUDIT_ENFORCE) && a->enforce) && !level_audited(a))
         return 1;
     ERR_set_mark();
-    ok = policy_verify(a, sctx, ssl, error, extra) && (*extra & TLSD_AUDIT_RECORD_NO_SNI) == 0;
+    ok = policy_verify(a, sctx, ssl, r) && (r->extra & TLSD_AUDIT_RECORD_NO_SNI) == 0;
     ERR_pop_to_mark();
     return ok;
 }
 
 /* What the audited keys would have refused, given the program's verdict. */
 static void record_verdict(const tlsd_audit *a, SSL *ssl, int unchosen, int program_ok, int policy_ok,
-                           int error, unsigned extra)
+                           const side_result *r)
 {
-    unsigned reasons = 0;
+    int error = r->error;
+    unsigned extra = r->extra, reasons = 0;
     tlsd_audit_record *c;
 
     if (SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE) {
@@ -325,6 +376,8 @@ static void record_verdict(const tlsd_audit *a, SSL *ssl, int unchosen, int prog
         if (program_ok > 0 && !policy_ok)
             reasons = (extra & TLSD_AUDIT_RECORD_NO_SNI)      ? TLSD_AUDIT_RECORD_NO_SNI
                       : (extra & TLSD_AUDIT_RECORD_LEVEL)     ? TLSD_AUDIT_RECORD_LEVEL
+                      : (extra & TLSD_AUDIT_RECORD_WEAK_KEY)  ? TLSD_AUDIT_RECORD_WEAK_KEY
+                      : (extra & TLSD_AUDIT_RECORD_SHA1)      ? TLSD_AUDIT_RECORD_SHA1
                       : error == X509_V_ERR_HOSTNAME_MISMATCH ? TLSD_AUDIT_RECORD_HOSTNAME
                                                               : TLSD_AUDIT_RECORD_VERIFY_FLAGS;
     } else if (!policy_ok && (a->keys & TLSD_AUDIT_VERIFY_PEER) && a->verify_peer
@@ -340,6 +393,7 @@ static void record_verdict(const tlsd_audit *a, SSL *ssl, int unchosen, int prog
     if (reasons != 0) {
         c->reasons |= reasons;
         c->x509_error = error;
+        snprintf(c->peer_key, sizeof(c->peer_key), "%s", r->peer_key);
     }
     /* A client knows the version and suite by now: checked here, for
      * programs whose own info callback replaced the guard's. */
@@ -348,16 +402,16 @@ static void record_verdict(const tlsd_audit *a, SSL *ssl, int unchosen, int prog
 
 int tlsd_audit_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, int unchosen)
 {
-    int error[2], policy_ok[2], program_ok;
-    unsigned extra[2];
+    side_result r[2];
+    int policy_ok[2], program_ok;
 
     /* The side verifications first, the program's own last (audit.h). */
-    policy_ok[0] = side_verdict(a, sctx, ssl, &error[0], &extra[0]);
-    policy_ok[1] = a->candidate == NULL || side_verdict(a->candidate, sctx, ssl, &error[1], &extra[1]);
+    policy_ok[0] = side_verdict(a, sctx, ssl, &r[0]);
+    policy_ok[1] = a->candidate == NULL || side_verdict(a->candidate, sctx, ssl, &r[1]);
     program_ok = X509_verify_cert(sctx);
-    record_verdict(a, ssl, unchosen, program_ok, policy_ok[0], error[0], extra[0]);
+    record_verdict(a, ssl, unchosen, program_ok, policy_ok[0], &r[0]);
     if (a->candidate != NULL)
-        record_verdict(a->candidate, ssl, unchosen, program_ok, policy_ok[1], error[1], extra[1]);
+        record_verdict(a->candidate, ssl, unchosen, program_ok, policy_ok[1], &r[1]);
     return program_ok;
 }
 

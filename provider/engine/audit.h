@@ -56,8 +56,10 @@ void tlsd_audit_handshake_seen(const tlsd_audit *a, const SSL *ssl, int guard_en
 
 /* At every security check of a connection (the guard's callback): the
  * peer's signature algorithm against an audited SignatureAlgorithms
- * (SignatureAlgorithms:sigalg-not-allowed). */
-void tlsd_audit_security_check(const tlsd_audit *a, const SSL *ssl, int op, const void *other);
+ * (SignatureAlgorithms:sigalg-not-allowed), the server's DH parameters
+ * against an audited level (SecurityLevel:weak-dh; bits: their security
+ * bits, as OpenSSL weighs them). */
+void tlsd_audit_security_check(const tlsd_audit *a, const SSL *ssl, int op, int bits, const void *other);
 
 /* At the end of a handshake: checks the version and suite negotiated, and
  * writes the connection's line (once), and with Inventory the handshake's

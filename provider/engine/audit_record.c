@@ -119,6 +119,9 @@ static void append_reasons(char *line, size_t cap, const tlsd_audit_record *r)
     REASON(TLSD_AUDIT_RECORD_VERSION, "version-below-floor", r->key_version)
     REASON(TLSD_AUDIT_RECORD_CIPHER, "cipher-not-allowed", r->key_cipher)
     REASON(TLSD_AUDIT_RECORD_LEVEL, "below-security-level", "Enforce")
+    REASON(TLSD_AUDIT_RECORD_WEAK_KEY, "weak-key", "SecurityLevel")
+    REASON(TLSD_AUDIT_RECORD_SHA1, "sha1-signature", "SecurityLevel")
+    REASON(TLSD_AUDIT_RECORD_WEAK_DH, "weak-dh", "SecurityLevel")
     REASON(TLSD_AUDIT_RECORD_GROUP, "group-not-allowed", "Groups")
     REASON(TLSD_AUDIT_RECORD_SIGALG, "sigalg-not-allowed", "SignatureAlgorithms")
 #undef REASON
@@ -140,7 +143,7 @@ void tlsd_audit_record_write(tlsd_audit_record *r)
     append_reasons(line, sizeof(line), r);
     if (r->reasons & (TLSD_AUDIT_RECORD_UNVERIFIED | TLSD_AUDIT_RECORD_VERIFY_OFF
                       | TLSD_AUDIT_RECORD_HOSTNAME | TLSD_AUDIT_RECORD_VERIFY_FLAGS
-                      | TLSD_AUDIT_RECORD_LEVEL)) {
+                      | TLSD_AUDIT_RECORD_LEVEL | TLSD_AUDIT_RECORD_WEAK_KEY | TLSD_AUDIT_RECORD_SHA1)) {
         char num[16];
 
         snprintf(num, sizeof(num), "%d", r->x509_error);
@@ -157,6 +160,14 @@ void tlsd_audit_record_write(tlsd_audit_record *r)
     if ((r->reasons & TLSD_AUDIT_RECORD_CIPHER)
         || ((r->reasons & TLSD_AUDIT_RECORD_NO_CERT) && r->cipher[0] != '\0'))
         append(line, sizeof(line), " cipher=%s%s", r->cipher, "");
+    if (r->reasons & TLSD_AUDIT_RECORD_WEAK_KEY)
+        append(line, sizeof(line), " peer_key=%s%s", r->peer_key, "");
+    if (r->reasons & TLSD_AUDIT_RECORD_WEAK_DH) {
+        char bits[16];
+
+        snprintf(bits, sizeof(bits), "%d", r->dh_bits);
+        append(line, sizeof(line), " dh_bits=%s%s", bits, "");
+    }
     if (r->reasons & TLSD_AUDIT_RECORD_GROUP)
         append(line, sizeof(line), " group=%s%s", r->group, "");
     if (r->reasons & TLSD_AUDIT_RECORD_SIGALG)

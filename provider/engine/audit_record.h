@@ -24,6 +24,9 @@ enum {
     TLSD_AUDIT_RECORD_NO_CERT = 1 << 8,      /* the server sent no certificate (aNULL) */
     TLSD_AUDIT_RECORD_GROUP = 1 << 9,        /* a group the policy does not set */
     TLSD_AUDIT_RECORD_SIGALG = 1 << 10,      /* a peer signature algorithm it does not set */
+    TLSD_AUDIT_RECORD_WEAK_KEY = 1 << 11,    /* a chain key below the policy's security level */
+    TLSD_AUDIT_RECORD_SHA1 = 1 << 12,        /* a chain signature (SHA-1) below it */
+    TLSD_AUDIT_RECORD_WEAK_DH = 1 << 13,     /* the server's DH parameters below it */
 };
 
 typedef struct {
@@ -36,6 +39,8 @@ typedef struct {
     char peer[160];
     char key_version[16], key_cipher[16]; /* the key each of those is refused by */
     char group[32], sigalg[48];           /* the group, the peer's signature (code point) */
+    char peer_key[48];                    /* WEAK_KEY: the key refused, "RSA-1024" */
+    int dh_bits;                          /* WEAK_DH: the parameters' size */
     int floor;
     int negotiated_checked, written;
     const void *audit;              /* Inventory: the audit whose end to run (audit.c) */

@@ -183,7 +183,7 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
         return 0;
     if (g != NULL && g->audit != NULL && s != NULL) {
         tlsd_audit_handshake_seen(g->audit, s, SSL_CTX_get_info_callback(SSL_get_SSL_CTX(s)) == audit_info_cb);
-        tlsd_audit_security_check(g->audit, s, op, other);
+        tlsd_audit_security_check(g->audit, s, op, bits, other);
     }
     if (g != NULL && g->enforce) {
         if (s != NULL)
