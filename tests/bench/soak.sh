@@ -125,9 +125,10 @@ print(sum(counts))
 PY
 pids+=($!)
 
-rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+# A worker that exits meanwhile (or a zombie, which has no VmRSS) counts 0.
+rss_kb() { awk '/^VmRSS/ { v = $2 } END { print v + 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
-lines() { grep -c ']: inventory \|]: audit program=' "$work/audit.log" 2>/dev/null || echo 0; }
+lines() { grep -c ']: inventory \|]: audit program=' "$work/audit.log" 2>/dev/null || true; }
 suppressed() { grep -o 'audit: [0-9]* lines suppressed' "$work/audit.log" 2>/dev/null | awk '{ s += $2 } END { print s + 0 }'; }
 printf '%6s %10s %10s %8s %12s %12s %10s %12s\n' time master_kB master_fd workers worker_kB worker_fd written suppressed
 start=$(date +%s) next_reload=$((start + reload_every)) next_sample=$start reloads=0
