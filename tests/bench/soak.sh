@@ -126,7 +126,11 @@ PY
 pids+=($!)
 
 # A worker that exits meanwhile (or a zombie, which has no VmRSS) counts 0.
-rss_kb() { awk '/^VmRSS/ { v = $2 } END { print v + 0 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+rss_kb() {
+    local v
+    v=$(awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || true)
+    echo "${v:-0}"
+}
 fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 lines() { grep -c ']: inventory \|]: audit program=' "$work/audit.log" 2>/dev/null || true; }
 suppressed() { grep -o 'audit: [0-9]* lines suppressed' "$work/audit.log" 2>/dev/null | awk '{ s += $2 } END { print s + 0 }'; }
