@@ -37,6 +37,7 @@
 #include "audit_report.h"
 #include "inspection.h"
 #include "policy_diff.h"
+#include "probe.h"
 #include "profile_list.h"
 
 static int usage(const char *argv0)
@@ -46,7 +47,9 @@ static int usage(const char *argv0)
                     "       %s --diff A B [--program NAME] [--json]"
                     "   (A, B: a profile name or a configuration file)\n"
                     "       %s --audit-report FILE|- [--json]\n"
-                    "       %s --profiles [--json]\n", argv0, argv0, argv0, argv0, argv0);
+                    "       %s --profiles [--json]\n"
+                    "       %s --probe HOST:PORT [--servername NAME] [--config FILE] [--program NAME] [--json]\n",
+            argv0, argv0, argv0, argv0, argv0, argv0);
     return 64;
 }
 
@@ -70,6 +73,7 @@ static int audit_report(const char *path, int json)
 typedef struct {
     int json, profiles;
     const char *audit_log;
+    const char *probe, *servername; /* --probe HOST:PORT [--servername NAME] */
     const char *diff[2]; /* --diff A B */
 } mode;
 
@@ -90,6 +94,10 @@ static int parse_args(int argc, char **argv, inspection *in, mode *m)
         } else if (strcmp(argv[i], "--program") == 0 && i + 1 < argc
                  && tlsd_program_named(&in->prog, argv[i + 1]))
             in->program = argv[++i];
+        else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc)
+            m->probe = argv[++i];
+        else if (strcmp(argv[i], "--servername") == 0 && i + 1 < argc)
+            m->servername = argv[++i];
         else if (strcmp(argv[i], "--audit-report") == 0 && i + 1 < argc)
             m->audit_log = argv[++i];
         else
@@ -108,13 +116,18 @@ static int conflicting(const inspection *in, const mode *m)
         return 1;
     if (in->profile != NULL && (others || in->program != NULL || m->diff[0] != NULL))
         return 1;
+    if (m->probe != NULL && (m->profiles || m->audit_log != NULL || in->profile != NULL || m->diff[0] != NULL))
+        return 1;
+    if (m->servername != NULL && m->probe == NULL)
+        return 1;
     return m->diff[0] != NULL && others;
 }
 
 /* Loads the configuration (or, with --profile, only makes the policy),
  * prints the inspection, and returns its status. */
-static int inspect(inspection *in, int json)
+static int inspect(inspection *in, const mode *m)
 {
+    int json = m->json;
     static inspection_rows rows, candidate_rows;
     char *default_config = NULL;
     SSL_CTX *before, *ctx[2] = {NULL, NULL}, *program_ctx[2] = {NULL, NULL}, *candidate_ctx[2];
@@ -142,6 +155,16 @@ static int inspect(inspection *in, int json)
         tlsd_verdict_inspect(in, before, &ctx[0], &ctx[1]);
         if (in->cnf != NULL && in->status != STATUS_NO_POLICY)
             tlsd_program_warning_check(in);
+    }
+    if (m->probe != NULL) {
+        for (int i = 0; i < 2; i++) {
+            SSL_CTX_free(ctx[i]);
+            SSL_CTX_free(program_ctx[i]);
+            SSL_CTX_free(candidate_ctx[i]);
+        }
+        SSL_CTX_free(before);
+        OPENSSL_free(default_config);
+        return tlsd_probe_run(in, m->probe, m->servername, json);
     }
     tlsd_inspection_rows_build(in, ctx, program_ctx, &rows);
     if ((in->status == STATUS_OK || in->status == STATUS_NOT_LOADED)
@@ -178,7 +201,7 @@ int main(int argc, char **argv)
         return tlsd_policy_diff_run(m.diff[0], m.diff[1], in.program, m.json);
     if (in.profile != NULL && tlsd_profile_find(in.profile) == NULL)
         return tlsd_profile_inspection_unknown(in.profile, "--profile", 0);
-    status = inspect(&in, m.json);
+    status = inspect(&in, &m);
     tlsd_policy_free(in.policy);
     free(in.module_section);
     free(in.system_default);
