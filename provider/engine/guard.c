@@ -85,13 +85,17 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
     return g;
 }
 
+/* The refusal that needs no memory, when not even a refusing guard can be
+ * allocated: static, and its own reference is never dropped. */
+static tlsd_guard out_of_memory = {.refs = 1, .refusing = 1, .detail = "out of memory"};
+
 tlsd_guard *tlsd_guard_new_refusing(const char *detail)
 {
     tlsd_guard *g = calloc(1, sizeof(*g));
 
     if (g == NULL) {
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
-        return NULL;
+        atomic_fetch_add(&out_of_memory.refs, 1);
+        return &out_of_memory;
     }
     atomic_init(&g->refs, 1);
     g->refusing = 1;
@@ -412,8 +416,9 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
     int client = role == TLSD_ROLE_CLIENT, generic = role == TLSD_ROLE_GENERIC;
     int ok = 1;
 
-    if (!CRYPTO_set_ex_data(ad, idx, g))
-        return 0;
+    /* No room to hold g's reference: the refusal that needs none. */
+    if (g == NULL || !CRYPTO_set_ex_data(ad, idx, g))
+        g = &out_of_memory;
     atomic_fetch_add(&g->refs, 1);
     /* Installed on every context, even when it only hands over to
      * OpenSSL's: a fresh context's security callback is how the inspector
@@ -422,7 +427,7 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
     SSL_CTX_set_security_callback(ctx, guarded_security_cb);
     SSL_CTX_set0_security_ex_data(ctx, g);
     if (g->refusing)
-        return 1;
+        return g == &out_of_memory ? -1 : 1;
     if (client || generic) {
         if (g->verify_peer)
             SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : UNCHOSEN_VERIFY_MODE,
