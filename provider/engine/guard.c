@@ -71,12 +71,13 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
     /* A key log is a debugging aid: one that cannot be opened is reported
      * in the trace and costs neither the policy nor TLS. */
     if (ok && keys.key_log && keylog_path != NULL) {
+        char why[160];
+
         ERR_set_mark();
-        g->keylog = tlsd_keylog_open(keylog_path);
+        g->keylog = tlsd_keylog_open(keylog_path, why, sizeof(why));
         ERR_pop_to_mark();
         if (g->keylog == NULL)
-            tlsd_debug("KeyLog: cannot open %s (%s); key logging off", keylog_path,
-                       tlsd_keylog_why());
+            tlsd_debug("KeyLog: cannot open %s (%s); key logging off", keylog_path, why);
     }
     if (!ok) {
         tlsd_guard_free(g);

@@ -87,8 +87,8 @@ static int read_policy(tlsd_load *l, const CONF *cnf, const char *section)
         TLSD_RAISE(TLSD_R_MISSING_SECTION, "section=(none)");
         return 0;
     }
-    if (!build_at_load(cnf)) {
-        tlsd_policy_check_defer(1);
+    /* Without memory to defer, the policy is built now. */
+    if (!build_at_load(cnf) && tlsd_policy_check_defer(1)) {
         l->policy = tlsd_policy_section_read(cnf, section, 1);
         tlsd_policy_check_defer(0);
         deferred = l->policy != NULL;
