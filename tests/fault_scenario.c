@@ -116,56 +116,35 @@ static int handshake(SSL_CTX *client_ctx, SSL_CTX *server_ctx, char *err, size_t
     return ok;
 }
 
-typedef struct {
-    int weak_through; /* a weak server's handshake completed */
-    int good_ok;      /* the good server's did */
-    int refused;      /* the good one was refused by the module (its error) */
-} phase_result;
-
-
 /* A careless client: it never chooses peer verification, and lowers the
  * security level (TLS 1.1 needs level 0 from OpenSSL 3.0 on), and under
  * Enforce the protocol floor too: the policy must hold what it may. */
-static void careless_phase(const tlsd_sweep_config *c, const tlsd_sweep_servers *s, int all,
-                           phase_result *out)
+static SSL_CTX *careless_ctx(const tlsd_sweep_config *c)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    char err[256];
 
-    memset(out, 0, sizeof(*out));
-    if (ctx == NULL)
-        return;
-    SSL_CTX_set_security_level(ctx, 0);
-    if (c->enforce)
-        SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
-    out->weak_through |= handshake(ctx, s->weak_version, err, sizeof(err));
-    if (all) {
-        out->weak_through |= handshake(ctx, s->weak_cert, err, sizeof(err));
-        out->good_ok = handshake(ctx, s->good, err, sizeof(err));
-        /* The library's name in the error: the module refused. */
-        out->refused = !out->good_ok && strstr(err, "tlsdefaults") != NULL;
-    } else {
-        out->good_ok = 1; /* after the reload: only whether the policy holds */
+    if (ctx != NULL) {
+        SSL_CTX_set_security_level(ctx, 0);
+        if (c->enforce)
+            SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
     }
-    SSL_CTX_free(ctx);
-    ERR_clear_error();
+    return ctx;
 }
 
-static void mark(tlsd_sweep_slot *slot, int step)
+static void mark(tlsd_sweep_state *st, int step)
 {
-    slot->by_step[step] = tlsd_fail_alloc_count();
-    if (slot->hit_step < 0 && tlsd_fail_alloc_hit())
-        slot->hit_step = step;
+    if (st->slot->hit_step < 0 && tlsd_fail_alloc_hit())
+        st->slot->hit_step = step;
 }
 
 /* A phase's outcome, worst first. */
-static int outcome_of(const phase_result *p, int called)
+static int phase_outcome(const tlsd_sweep_state *st, int good_ok, int refused)
 {
-    if (p->weak_through)
-        return called ? TLSD_SWEEP_BELOW_POLICY : TLSD_SWEEP_WITHOUT_MODULE;
-    if (p->good_ok)
+    if (st->weak_through)
+        return module_called ? TLSD_SWEEP_BELOW_POLICY : TLSD_SWEEP_WITHOUT_MODULE;
+    if (good_ok)
         return TLSD_SWEEP_HELD;
-    return p->refused ? TLSD_SWEEP_REFUSED : TLSD_SWEEP_ERROR;
+    return refused ? TLSD_SWEEP_REFUSED : TLSD_SWEEP_ERROR;
 }
 
 static int worse(int a, int b)
@@ -179,37 +158,78 @@ static int worse(int a, int b)
     return a;
 }
 
-int tlsd_sweep_run(const tlsd_sweep_config *c, const char *cnf, const tlsd_sweep_servers *s,
-                   long nth, tlsd_sweep_slot *slot)
+void tlsd_sweep_begin(tlsd_sweep_state *st, const tlsd_sweep_config *c, const char *cnf,
+                      const tlsd_sweep_servers *s, tlsd_sweep_slot *slot)
 {
-    phase_result first, second;
-    int loaded, outcome;
-
+    memset(st, 0, sizeof(*st));
+    st->c = c, st->cnf = cnf, st->s = s, st->slot = slot;
+    st->outcome = TLSD_SWEEP_HELD;
     slot->hit_step = -1;
-    tlsd_fail_alloc_arm(nth);
-    loaded = CONF_modules_load_file(cnf, NULL, 0) > 0;
-    mark(slot, TLSD_SWEEP_LOAD);
-    ERR_clear_error();
-    if (!loaded && c->diagnostics) {
-        /* OPENSSL_init_ssl() would have failed: the program stops here. */
-        outcome = TLSD_SWEEP_LOAD_FAILED;
-    } else {
-        careless_phase(c, s, 1, &first);
-        mark(slot, TLSD_SWEEP_CONTEXT);
-        outcome = outcome_of(&first, module_called);
-        (void)CONF_modules_load_file(cnf, NULL, 0); /* the reload */
-        mark(slot, TLSD_SWEEP_RELOAD);
-        ERR_clear_error();
-        careless_phase(c, s, 0, &second);
-        mark(slot, TLSD_SWEEP_CONTEXT2);
+    module_called = 0;
+}
+
+/* The steps: the load; the careless context and the TLS 1.1 server; the
+ * self-signed server; the good server; the reload; a new context and the
+ * TLS 1.1 server (the cheaper weak handshake: does the policy still
+ * hold); the unload. */
+static void first_phase(tlsd_sweep_state *st, int step)
+{
+    char err[256];
+    int good_ok;
+
+    if (step == 1 && (st->ctx = careless_ctx(st->c)) != NULL)
+        st->weak_through |= handshake(st->ctx, st->s->weak_version, err, sizeof(err));
+    if (step == 2 && st->ctx != NULL)
+        st->weak_through |= handshake(st->ctx, st->s->weak_cert, err, sizeof(err));
+    if (step != 3)
+        return;
+    good_ok = st->ctx != NULL && handshake(st->ctx, st->s->good, err, sizeof(err));
+    /* The library's name in the error: the module refused. */
+    st->outcome = phase_outcome(st, good_ok, !good_ok && strstr(err, "tlsdefaults") != NULL);
+    SSL_CTX_free(st->ctx);
+    st->ctx = NULL;
+    mark(st, TLSD_SWEEP_CONTEXT);
+}
+
+void tlsd_sweep_step(tlsd_sweep_state *st, int step)
+{
+    char err[256];
+
+    st->slot->at_checkpoint[step] = tlsd_fail_alloc_count();
+
+    if (st->stopped && step < TLSD_SWEEP_CHECKPOINTS - 1)
+        return;
+    if (step == 0) {
+        /* config_diagnostics: a failed load fails OPENSSL_init_ssl(), and
+         * the program stops. */
+        st->stopped = CONF_modules_load_file(st->cnf, NULL, 0) <= 0 && st->c->diagnostics;
+        mark(st, TLSD_SWEEP_LOAD);
+    } else if (step <= 3) {
+        first_phase(st, step);
+    } else if (step == 4) {
+        (void)CONF_modules_load_file(st->cnf, NULL, 0);
+        mark(st, TLSD_SWEEP_RELOAD);
+    } else if (step == 5) {
         /* A reload that OpenSSL gave up before calling the module leaves
          * the first load in effect, which must still hold. */
-        outcome = worse(outcome, outcome_of(&second, module_called));
+        st->weak_through = 0;
+        if ((st->ctx = careless_ctx(st->c)) != NULL)
+            st->weak_through |= handshake(st->ctx, st->s->weak_version, err, sizeof(err));
+        st->outcome = worse(st->outcome, phase_outcome(st, 1, 0));
+        SSL_CTX_free(st->ctx);
+        st->ctx = NULL;
+        mark(st, TLSD_SWEEP_CONTEXT2);
+    } else {
+        CONF_modules_unload(1);
+        mark(st, TLSD_SWEEP_UNLOAD);
     }
-    slot->module_called = module_called;
-    CONF_modules_unload(1);
-    mark(slot, TLSD_SWEEP_UNLOAD);
+    ERR_clear_error();
+}
+
+int tlsd_sweep_end(tlsd_sweep_state *st)
+{
     tlsd_fail_alloc_disarm();
-    slot->allocations = tlsd_fail_alloc_count();
-    return outcome;
+    st->slot->module_called = module_called;
+    st->slot->allocations = tlsd_fail_alloc_count();
+    return st->stopped ? TLSD_SWEEP_LOAD_FAILED : st->outcome;
 }

@@ -71,7 +71,8 @@ typedef struct {
 } figures;
 
 static tlsd_sweep_servers servers;
-static tlsd_sweep_slot *slots; /* shared with the children */
+static tlsd_sweep_slot *slots; /* shared with the children; the last: checkpoints' */
+static figures *figs;          /* shared: checkpoint processes record */
 static int jobs = 2, verbose_nth;
 
 static int is_failure(int class)
@@ -121,29 +122,45 @@ static void read_err(int slot, char *buf, size_t cap)
         fclose(f);
 }
 
-static pid_t start_child(const tlsd_sweep_config *c, const char *cnf, long nth, int slot)
+/* In a checkpoint process: the scenario after the steps before its
+ * checkpoint, run once with the allocations counted; every run forked
+ * from it goes on from there. */
+static tlsd_sweep_state state;
+static int checkpoint;
+
+static void redirect_output(int slot)
+{
+    int fd = open(err_path(slot), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    if (fd < 0 || dup2(fd, 2) < 0)
+        _exit(TLSD_SWEEP_SETUP_FAILED);
+    close(fd);
+    if ((fd = open("/dev/null", O_WRONLY)) >= 0)
+        dup2(fd, 1);
+}
+
+static pid_t start_run(long nth, int slot)
 {
     pid_t pid = fork();
-    int fd;
+    int status;
 
     if (pid != 0)
         return pid;
-    setenv("TLSD_TEST_KEEP", "1", 1); /* the parent removes the directory */
-    if (!verbose_nth) {
-        fd = open(err_path(slot), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd < 0 || dup2(fd, 2) < 0)
-            _exit(TLSD_SWEEP_SETUP_FAILED);
-        close(fd);
-        if ((fd = open("/dev/null", O_WRONLY)) >= 0)
-            dup2(fd, 1);
-    }
+    if (!verbose_nth)
+        redirect_output(slot);
     alarm(TIMEOUT_S);
-    fd = tlsd_sweep_run(c, cnf, &servers, nth, &slots[slot]);
+    tlsd_fail_alloc_pause(0);
+    state.slot = &slots[slot];
+    slots[slot].hit_step = -1;
+    tlsd_fail_alloc_fail_at(nth);
+    for (int k = checkpoint; k < TLSD_SWEEP_CHECKPOINTS; k++)
+        tlsd_sweep_step(&state, k);
+    status = tlsd_sweep_end(&state);
     /* LeakSanitizer checks at exit(); without it, the clean-up at exit is
      * not what is swept (the fault is disarmed by then). */
     if (!tlsd_fail_alloc_under_asan())
-        _exit(fd);
-    exit(fd);
+        _exit(status);
+    exit(status);
 }
 
 static void record(figures *f, const tlsd_sweep_config *c, long nth, int status, int slot)
@@ -164,9 +181,8 @@ static void record(figures *f, const tlsd_sweep_config *c, long nth, int status,
                 class_names[class], c->name, nth, err);
 }
 
-/* Runs the children for nths[0..count), jobs at a time. */
-static void run_all(figures *f, const tlsd_sweep_config *c, const char *cnf, const long *nths,
-                    long count)
+/* Runs nths[0..count) from the state, jobs at a time. */
+static void run_all(figures *f, const tlsd_sweep_config *c, const long *nths, long count)
 {
     pid_t pids[MAX_JOBS] = {0};
     long at[MAX_JOBS], next = 0, running = 0;
@@ -177,9 +193,9 @@ static void run_all(figures *f, const tlsd_sweep_config *c, const char *cnf, con
             if (pids[s] != 0)
                 continue;
             at[s] = nths[next++];
-            if ((pids[s] = start_child(c, cnf, at[s], s)) < 0) {
+            if ((pids[s] = start_run(at[s], s)) < 0) {
                 perror("fork");
-                exit(2);
+                _exit(2);
             }
             running++;
         }
@@ -195,16 +211,47 @@ static void run_all(figures *f, const tlsd_sweep_config *c, const char *cnf, con
     }
 }
 
-/* One unfaulted run: its outcome, and the allocations it made. */
+/* A checkpoint process: steps 0..k-1 with the allocations counted (no
+ * fault), then the runs of nths[0..count) forked from there. */
+static void run_from(figures *f, const tlsd_sweep_config *c, const char *cnf, int k,
+                     const long *nths, long count)
+{
+    pid_t pid;
+    int status;
+
+    if (count == 0)
+        return;
+    if ((pid = fork()) < 0) {
+        perror("fork");
+        exit(2);
+    }
+    if (pid == 0) {
+        setenv("TLSD_TEST_KEEP", "1", 1); /* the driver removes the directory */
+        tlsd_sweep_begin(&state, c, cnf, &servers, &slots[MAX_JOBS]);
+        tlsd_fail_alloc_arm(0);
+        for (checkpoint = 0; checkpoint < k; checkpoint++)
+            tlsd_sweep_step(&state, checkpoint);
+        /* What this process allocates from now on (forks, records) is not
+         * the scenario's: each run starts from this count. */
+        tlsd_fail_alloc_pause(1);
+        run_all(f, c, nths, count);
+        _exit(0);
+    }
+    waitpid(pid, &status, 0);
+}
+
+/* One unfaulted run: its outcome, and the allocations before each step
+ * (in slots[0]). */
 static int count_run(const tlsd_sweep_config *c, const char *cnf, long *allocations)
 {
-    figures f = {0};
     long zero = 0;
 
-    run_all(&f, c, cnf, &zero, 1);
+    memset(figs, 0, sizeof(*figs));
+    run_from(figs, c, cnf, 0, &zero, 1);
     *allocations = slots[0].allocations;
+    slots[0].at_checkpoint[TLSD_SWEEP_CHECKPOINTS] = slots[0].allocations;
     for (int k = 0; k < NCLASSES; k++)
-        if (f.by_class[k] != 0)
+        if (figs->by_class[k] != 0)
             return k;
     return C_SETUP;
 }
@@ -218,10 +265,14 @@ static const char *write_cnf(const tlsd_sweep_config *c)
     return tlsd_test_write_cnf(c->name, c->default_lines, NULL, keys, c->extra);
 }
 
-static void print_figures(const tlsd_sweep_config *c, long allocations, const figures *f)
+static void print_figures(const tlsd_sweep_config *c, long allocations, const long *at,
+                          const figures *f)
 {
-    printf("%s: %ld allocations from the load to the unload, %ld runs\n", c->name, allocations,
-           f->runs);
+    printf("%s: %ld allocations from the load to the unload (before each step:", c->name,
+           allocations);
+    for (int k = 0; k < TLSD_SWEEP_CHECKPOINTS; k++)
+        printf(" %ld", at[k]);
+    printf("), %ld runs\n", f->runs);
     for (int k = 0; k < NCLASSES; k++)
         if (f->by_class[k] != 0 || is_failure(k))
             printf("  %-40s %6ld\n", class_names[k], f->by_class[k]);
@@ -230,12 +281,31 @@ static void print_figures(const tlsd_sweep_config *c, long allocations, const fi
         printf(" %s %ld%s", step_names[s], f->by_step[s], s + 1 < TLSD_SWEEP_STEPS ? "," : "\n");
 }
 
-/* Sweeps c: 1 when no run failed. sample 0: every allocation. */
+/* The allocations to fail, in order: all, or sample of them spread over
+ * the count, or only one. Returns how many (in *nths, to free). */
+static long choose(long allocations, long sample, long only, long **nths)
+{
+    long count = 0;
+
+    if ((*nths = calloc((size_t)allocations + 2, sizeof(**nths))) == NULL)
+        return 0;
+    if (only > 0)
+        (*nths)[count++] = only;
+    else if (sample == 0 || sample >= allocations)
+        for (long n = 1; n <= allocations; n++)
+            (*nths)[count++] = n;
+    else
+        for (long k = 0; k < sample; k++)
+            (*nths)[count++] = 1 + k * allocations / sample + (k * 7919) % (allocations / sample);
+    return count;
+}
+
+/* Sweeps c: 1 when no run failed. sample 0: every allocation. Each run is
+ * forked from the checkpoint before the step its allocation falls in. */
 static int sweep(const tlsd_sweep_config *c, long sample, long only)
 {
     char cnf[4200];
-    long allocations, count = 0, *nths;
-    figures f = {0};
+    long allocations, count, *nths, at[TLSD_SWEEP_CHECKPOINTS + 1], first = 0;
     int held, failures = 0;
 
     snprintf(cnf, sizeof(cnf), "%s", write_cnf(c));
@@ -245,25 +315,24 @@ static int sweep(const tlsd_sweep_config *c, long sample, long only)
                class_names[held], class_names[C_HELD]);
         return 0;
     }
-    if ((nths = calloc((size_t)allocations + 1, sizeof(*nths))) == NULL)
-        return 0;
-    if (only > 0)
-        nths[count++] = only;
-    else if (sample == 0 || sample >= allocations)
-        for (long n = 1; n <= allocations; n++)
-            nths[count++] = n;
-    else
-        for (long k = 0; k < sample; k++)
-            nths[count++] = 1 + k * allocations / sample + (k * 7919) % (allocations / sample);
-    printf("%s: allocations counted by the end of each step:", c->name);
-    for (int s = 0; s < TLSD_SWEEP_STEPS; s++)
-        printf(" %s %ld%s", step_names[s], slots[0].by_step[s], s + 1 < TLSD_SWEEP_STEPS ? "," : "\n");
-    run_all(&f, c, cnf, nths, count);
+    memcpy(at, slots[0].at_checkpoint, sizeof(at));
+    count = choose(allocations, sample, only, &nths);
+    memset(figs, 0, sizeof(*figs));
+    for (int k = 0; k < TLSD_SWEEP_CHECKPOINTS; k++) {
+        long last = first;
+
+        while (last < count && nths[last] <= at[k + 1])
+            last++;
+        if (k == TLSD_SWEEP_CHECKPOINTS - 1)
+            last = count; /* and any beyond the count: not reached */
+        run_from(figs, c, cnf, k, nths + first, last - first);
+        first = last;
+    }
     free(nths);
-    print_figures(c, allocations, &f);
+    print_figures(c, allocations, at, figs);
     for (int k = 0; k < NCLASSES; k++)
         if (is_failure(k))
-            failures += (int)f.by_class[k];
+            failures += (int)figs->by_class[k];
     return failures == 0;
 }
 
@@ -306,9 +375,27 @@ static int setup(void)
         return 0;
     snprintf(keylog, sizeof(keylog), "%s/keys.log", tlsd_test_certs_dir());
     setenv("SSLKEYLOGFILE", keylog, 1);
-    slots = mmap(NULL, sizeof(*slots) * MAX_JOBS, PROT_READ | PROT_WRITE,
+    slots = mmap(NULL, sizeof(*slots) * (MAX_JOBS + 1), PROT_READ | PROT_WRITE,
                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    return slots != MAP_FAILED && make_servers() && tlsd_sweep_probes_init(TLSD_MODULE_PATH);
+    figs = mmap(NULL, sizeof(*figs), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return slots != MAP_FAILED && figs != MAP_FAILED && make_servers()
+           && tlsd_sweep_probes_init(TLSD_MODULE_PATH);
+}
+
+/* TLSD_SWEEP_INPROCESS=1 --config NAME --nth N: that run in this process,
+ * for a debugger. Returns its exit status. */
+static int in_process(const char *name, long nth)
+{
+    for (size_t i = 0; i < NCONFIGS; i++) {
+        if (strcmp(name, configs[i].name) != 0)
+            continue;
+        tlsd_sweep_begin(&state, &configs[i], write_cnf(&configs[i]), &servers, &slots[0]);
+        tlsd_fail_alloc_arm(nth);
+        for (int k = 0; k < TLSD_SWEEP_CHECKPOINTS; k++)
+            tlsd_sweep_step(&state, k);
+        return tlsd_sweep_end(&state);
+    }
+    return 2;
 }
 
 int main(int argc, char **argv)
@@ -340,13 +427,17 @@ int main(int argc, char **argv)
         ERR_print_errors_fp(stderr);
         return 1;
     }
+    if (getenv("TLSD_SWEEP_INPROCESS") != NULL && name != NULL && only > 0)
+        return in_process(name, only);
     for (size_t i = 0; i < NCONFIGS; i++) {
         if (name != NULL && strcmp(name, configs[i].name) != 0)
             continue;
-        if (sweep(&configs[i], sample, only))
+        if (sweep(&configs[i], sample, only)) {
             passed++;
-        else
+        } else {
             failed++;
+            printf("FAIL: %s\n", configs[i].name);
+        }
         fflush(stdout);
     }
     printf("fault sweep: %d passed, %d failed, 0 skipped\n", passed, failed);

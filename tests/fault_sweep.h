@@ -25,10 +25,13 @@ typedef struct {
     SSL_CTX *good;         /* TLS 1.3, a chain to the trusted root */
 } tlsd_sweep_servers;
 
+/* The steps of the scenario (tlsd_sweep_step). */
+#define TLSD_SWEEP_CHECKPOINTS 7
+
 /* What a child leaves for the driver, in memory shared across fork. */
 typedef struct {
     long allocations; /* counted from the load to the end */
-    long by_step[5];  /* allocations counted at the end of each step */
+    long at_checkpoint[8]; /* allocations counted before each step of the scenario */
     int hit_step;     /* the step in which the failure happened, or -1 */
     int module_called;
 } tlsd_sweep_slot;
@@ -51,10 +54,25 @@ enum {
     TLSD_SWEEP_NOT_REACHED,      /* (driver) the run made fewer allocations than N */
 };
 
-/* Runs the scenario in this (child) process, failing allocation nth (0:
- * count only). Returns the exit status. */
-int tlsd_sweep_run(const tlsd_sweep_config *c, const char *cnf, const tlsd_sweep_servers *s,
-                   long nth, tlsd_sweep_slot *slot);
+/* The scenario, in steps, so that the driver can run the steps before a
+ * fault once and fork the runs from there (the state lives on in the
+ * child). Between begin and end, the fault (fail_alloc.h) is armed. */
+typedef struct {
+    const tlsd_sweep_config *c;
+    const char *cnf;
+    const tlsd_sweep_servers *s;
+    tlsd_sweep_slot *slot;
+    int stopped;      /* config_diagnostics, and the load failed */
+    int weak_through; /* a weak server's handshake completed */
+    int outcome;
+    SSL_CTX *ctx;
+} tlsd_sweep_state;
+
+void tlsd_sweep_begin(tlsd_sweep_state *st, const tlsd_sweep_config *c, const char *cnf,
+                      const tlsd_sweep_servers *s, tlsd_sweep_slot *slot);
+void tlsd_sweep_step(tlsd_sweep_state *st, int step); /* 0 to TLSD_SWEEP_CHECKPOINTS - 1 */
+/* The exit status of the run. */
+int tlsd_sweep_end(tlsd_sweep_state *st);
 
 /* The probes the scenario needs, resolved before any fault (dlsym
  * allocates). 1 on success. */

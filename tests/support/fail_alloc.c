@@ -51,6 +51,12 @@ void tlsd_fail_alloc_arm(long nth)
     atomic_store(&armed, 1);
 }
 
+void tlsd_fail_alloc_fail_at(long nth)
+{
+    atomic_store(&hit, 0);
+    fail_at = nth;
+}
+
 void tlsd_fail_alloc_disarm(void)
 {
     atomic_store(&armed, 0);

@@ -13,6 +13,10 @@
  * ENOMEM, once. nth 0: count only. */
 void tlsd_fail_alloc_arm(long nth);
 
+/* The nth allocation counted since tlsd_fail_alloc_arm() fails, from
+ * now on (the count goes on). */
+void tlsd_fail_alloc_fail_at(long nth);
+
 /* Stops counting and failing. */
 void tlsd_fail_alloc_disarm(void);
 
