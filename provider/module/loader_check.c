@@ -96,37 +96,29 @@ static object_lookup object_holding(const void *addr)
     return l;
 }
 
-/* name in the module's own lookup scope, by dlsym() on its link map (in
- * glibc a handle is the object's link map): a dlopen(RTLD_NOLOAD) of the
- * module's own file may allocate, and when it fails (no memory) a libcrypto
- * that is the module's own would be refused, and the program would go on
- * without a policy. */
-static void *own_symbol(const char *name)
+/* OpenSSL_version_num as the module's own lookup scope finds it. When the
+ * lookup fails (seen after a dlopen() of the module that failed for lack
+ * of memory: the module loaded again could not be found by RTLD_NOLOAD),
+ * the module's own binding of the symbol: a libcrypto that is the
+ * module's own must not be refused then, or the program goes on without a
+ * policy (a program's canonical PLT entry, the case dlsym() avoids, names
+ * the program: still refused). */
+static void *own_version_num(const char *self)
 {
-    Dl_info info;
-    struct link_map *self = object_at(&anchor, &info);
-    void *sym = self != NULL ? dlsym(self, name) : NULL;
+    void *sym = symbol_of(self, "OpenSSL_version_num");
 
-    if (sym == NULL) {
-        (void)dlerror();
-        /* Seen after a dlopen() of the module that failed for memory: its
-         * link map loaded again without its dependencies' scope. Then the
-         * module's own binding of the symbol (a program's canonical PLT
-         * entry, the case dlsym() avoids, names the program: refused). */
-        sym = (void *)(uintptr_t)&OpenSSL_version_num;
-    }
-    return sym;
+    return sym != NULL ? sym : (void *)(uintptr_t)&OpenSSL_version_num;
 }
 
 int tlsd_loader_check_is_own(const void *return_address)
 {
-    object_lookup from = object_holding(return_address);
+    object_lookup from = object_holding(return_address), self = object_holding(&anchor);
 
-    if (from.object == NULL)
+    if (from.object == NULL || self.object == NULL)
         return 0;
     /* The libcrypto this module is linked with: the object that defines
      * OpenSSL_version_num in the module's own lookup scope. */
-    return object_holding(own_symbol("OpenSSL_version_num")).object == from.object;
+    return object_holding(own_version_num(self.name)).object == from.object;
 }
 
 /* A function defined in the caller's object itself, or NULL. */
