@@ -33,7 +33,11 @@ static volatile int module_called;
 /* dladdr() allocates nothing; the module is found by its file name, as
  * OpenSSL's dlopen() was given it, so that the sweep maps nothing of the
  * module before the fault is armed (its mapping is swept too). */
-static void note_caller(const void *addr)
+/* Not instrumented: AddressSanitizer calls dl_iterate_phdr() while it
+ * starts, before its shadow memory exists. */
+#define TLSD_NO_ASAN __attribute__((no_sanitize("address")))
+
+TLSD_NO_ASAN static void note_caller(const void *addr)
 {
     Dl_info info;
 
@@ -42,8 +46,10 @@ static void note_caller(const void *addr)
         module_called = 1;
 }
 
-int dl_iterate_phdr(int (*cb)(struct dl_phdr_info *, size_t, void *), void *arg)
+TLSD_NO_ASAN int dl_iterate_phdr(int (*cb)(struct dl_phdr_info *, size_t, void *), void *arg)
 {
+    if (real_iterate == NULL) /* before main (ASan's start) */
+        real_iterate = (iterate_fn *)dlsym(RTLD_NEXT, "dl_iterate_phdr");
     note_caller(__builtin_return_address(0));
     return real_iterate(cb, arg);
 }
