@@ -3,7 +3,8 @@
 # The README's quick start, from a fresh Debian 12 machine:
 #   tests/quickstart.sh demo   set up, build, show what the module changes
 #   tests/quickstart.sh test   set up, build, and run the whole test suite:
-#       1. on the system's OpenSSL (build/);
+#       1. on the system's OpenSSL (build/), and the whole allocation-
+#          failure sweep there (target fault_sweep, docs/hardening.md);
 #       2. on each OpenSSL of TLSD_OPENSSL_VERSIONS, built from Debian's
 #          sources by tests/openssl/build.sh (cached outside the clone, in
 #          /var/cache/tlsdefaults/openssl: a cold machine builds each once,
@@ -102,6 +103,33 @@ record() {
     fi
 }
 
+# record_line NAME LOG STATUS TIMES PREFIX: a run that is not ctest's,
+# counted from the last line its script prints, "PREFIX: N passed, N
+# failed, N skipped" (and one line "FAIL: what" for each failure); no such
+# line (the script broke off) counts as one failure, as in record.
+record_line() {
+    local name=$1 log=$2 rc=$3 times=$4 prefix=$5 line p f s names
+    line=$(grep -E "^$prefix: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped\$" "$log" | tail -n 1 || true)
+    if [ -z "$line" ]; then
+        failed=$((failed + 1)) failed_runs=$((failed_runs + 1))
+        summary+=("$(printf '%-30s FAILED: no summary line (exit %s, log %s)  %s' "$name" "$rc" \
+            "$log" "$times")")
+        return
+    fi
+    read -r p f s < <(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/' <<<"$line")
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    names=$(sed -n 's/^FAIL: //p' "$log" | tr '\n' ';')
+    if [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; then
+        failed_runs=$((failed_runs + 1))
+        [ "$f" -ne 0 ] || { failed=$((failed + 1)); names="(exit $rc)"; }
+        summary+=("$(printf '%-30s FAILED %2d/%d passed, %d skipped; failed: %s  %s' \
+            "$name" "$p" $((p + f + s)) "$s" "${names%;}" "$times")")
+    else
+        summary+=("$(printf '%-30s ok     %2d/%d passed, %d skipped  %s' \
+            "$name" "$p" $((p + f + s)) "$s" "$times")")
+    fi
+}
+
 system_openssl=$("$(sed -n 's/^OPENSSL_PROGRAM:[A-Z]*=//p' build/CMakeCache.txt)" version | awk '{ print $2 }')
 
 # The OpenSSL builds first (a cold machine: 6 to 14 minutes each), so that
@@ -119,6 +147,15 @@ banner "1. the suite on the system's OpenSSL $system_openssl"
 t=$SECONDS rc=0
 logged "$logs/system.log" ctest --test-dir build --output-on-failure -j "$jobs" || rc=$?
 record "OpenSSL $system_openssl (system)" "$logs/system.log" "$rc" "suite $(elapsed $((SECONDS - t)))"
+
+banner "1b. the whole allocation-failure sweep on the system's OpenSSL $system_openssl (issue 26)"
+# Every allocation from the configuration load to the unload fails once in
+# turn (tests/fault_sweep.c, docs/hardening.md): one check per
+# configuration of its list.
+t=$SECONDS rc=0
+logged "$logs/fault-sweep.log" cmake --build build --target fault_sweep || rc=$?
+record_line "fault sweep, OpenSSL $system_openssl" "$logs/fault-sweep.log" "$rc" \
+    "sweep $(elapsed $((SECONDS - t)))" "fault sweep"
 
 for v in $versions; do
     banner "2. the suite on OpenSSL $v (tests/openssl/build.sh, run-suite.sh)"
@@ -150,26 +187,8 @@ banner "4. the Debian package: dpkg-buildpackage, lintian, install, debian/tests
 # (the script broke off) counts as one failure, as in record.
 t=$SECONDS rc=0
 logged "$logs/debian-package.log" tests/debian_package.sh . build/debian-package || rc=$?
-line=$(grep -E '^debian package: [0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$logs/debian-package.log" || true)
-times="package $(elapsed $((SECONDS - t)))"
-if [ -z "$line" ]; then
-    failed=$((failed + 1)) failed_runs=$((failed_runs + 1))
-    summary+=("$(printf '%-30s FAILED: no summary line (exit %s, log %s)  %s' "Debian package" "$rc" \
-        "$logs/debian-package.log" "$times")")
-else
-    read -r p f s < <(sed -E 's/.*: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped/\1 \2 \3/' <<<"$line")
-    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-    names=$(sed -n 's/^FAIL: //p' "$logs/debian-package.log" | tr '\n' ';')
-    if [ "$f" -ne 0 ] || [ "$rc" -ne 0 ]; then
-        failed_runs=$((failed_runs + 1))
-        [ "$f" -ne 0 ] || { failed=$((failed + 1)); names="(exit $rc)"; }
-        summary+=("$(printf '%-30s FAILED %2d/%d passed, %d skipped; failed: %s  %s' \
-            "Debian package" "$p" $((p + f + s)) "$s" "${names%;}" "$times")")
-    else
-        summary+=("$(printf '%-30s ok     %2d/%d passed, %d skipped  %s' \
-            "Debian package" "$p" $((p + f + s)) "$s" "$times")")
-    fi
-fi
+record_line "Debian package" "$logs/debian-package.log" "$rc" "package $(elapsed $((SECONDS - t)))" \
+    "debian package"
 
 banner "Summary (logs in $logs/)"
 printf '%s\n' "${summary[@]}"

@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "debug.h"
 #include "errors.h"
+#include "guard_floor.h"
 #include "keylog.h"
 #include "method_role.h"
 #include "policy_floor.h"
@@ -71,12 +72,13 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
     /* A key log is a debugging aid: one that cannot be opened is reported
      * in the trace and costs neither the policy nor TLS. */
     if (ok && keys.key_log && keylog_path != NULL) {
+        char why[160];
+
         ERR_set_mark();
-        g->keylog = tlsd_keylog_open(keylog_path);
+        g->keylog = tlsd_keylog_open(keylog_path, why, sizeof(why));
         ERR_pop_to_mark();
         if (g->keylog == NULL)
-            tlsd_debug("KeyLog: cannot open %s (%s); key logging off", keylog_path,
-                       tlsd_keylog_why());
+            tlsd_debug("KeyLog: cannot open %s (%s); key logging off", keylog_path, why);
     }
     if (!ok) {
         tlsd_guard_free(g);
@@ -85,13 +87,17 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
     return g;
 }
 
+/* The refusal that needs no memory, when not even a refusing guard can be
+ * allocated: static, and its own reference is never dropped. */
+static tlsd_guard out_of_memory = {.refs = 1, .refusing = 1, .detail = "out of memory"};
+
 tlsd_guard *tlsd_guard_new_refusing(const char *detail)
 {
     tlsd_guard *g = calloc(1, sizeof(*g));
 
     if (g == NULL) {
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
-        return NULL;
+        atomic_fetch_add(&out_of_memory.refs, 1);
+        return &out_of_memory;
     }
     atomic_init(&g->refs, 1);
     g->refusing = 1;
@@ -107,62 +113,6 @@ void tlsd_guard_free(tlsd_guard *g)
     tlsd_keylog_free(g->keylog);
     tlsd_audit_free(g->audit);
     free(g);
-}
-
-/* Says who refused, once the refusal is certain: every version the
- * connection may use is below the floor (a fixed-version method, or a
- * maximum below it). A candidate refused while others remain is no
- * failure, and a successful handshake leaves the queue clean. */
-static void report_floor_refusal(const SSL *s, const tlsd_guard *g, int version)
-{
-    SSL *ssl = (SSL *)s;
-    long max = SSL_get_max_proto_version(ssl);
-    int fixed = !tlsd_method_role_info(SSL_get_ssl_method(ssl)).version_flexible;
-    unsigned long last = ERR_peek_last_error();
-
-    if (!(fixed || (max != 0 && tlsd_policy_floor_version_below((int)max, g->min_version))))
-        return;
-    if (ERR_GET_LIB(last) == tlsd_errors_lib() && ERR_GET_REASON(last) == TLSD_R_VERSION_BELOW_FLOOR)
-        return; /* asked again for the same connection */
-    TLSD_RAISE(TLSD_R_VERSION_BELOW_FLOOR, "%s is below the floor %s held by Enforce",
-               tlsd_policy_describe_version(version), tlsd_policy_describe_version(g->min_version));
-    tlsd_debug("Enforce: %s refused, below the floor %s", tlsd_policy_describe_version(version),
-               tlsd_policy_describe_version(g->min_version));
-}
-
-/* The SSL ex_data index where Enforce keeps the level a program had set
- * (plus one) before the floor raised it: a refusal at the raised level is
- * then the floor's, and says so. */
-static int lowered_index = -1;
-static CRYPTO_ONCE lowered_index_once = CRYPTO_ONCE_STATIC_INIT;
-
-static void register_lowered_index(void)
-{
-    lowered_index = CRYPTO_get_ex_new_index(CRYPTO_EX_INDEX_SSL, 0, NULL, NULL, NULL, NULL);
-}
-
-/* Enforce's security level. Every check with an SSL passes here first (the
- * first of each handshake is its start, before any key, digest, group or
- * suite is weighed), so a level the program lowered on the context (its
- * own @SECLEVEL, SSL_CTX_set_security_level) or on the SSL is raised back
- * before it counts: OpenSSL's own callback then judges at the policy's
- * level, and libssl gives that level to the peer chain's verification (the
- * X509 auth level: key sizes, SHA-1 signatures). */
-static void hold_security_level(const SSL *s, const tlsd_guard *g)
-{
-    SSL *ssl = (SSL *)s;
-    int level = SSL_get_security_level(ssl);
-
-    if (level >= g->ciphers.security_level)
-        return;
-    (void)CRYPTO_THREAD_run_once(&lowered_index_once, register_lowered_index);
-    ERR_set_mark();
-    if (lowered_index >= 0)
-        SSL_set_ex_data(ssl, lowered_index, (void *)(intptr_t)(level + 1));
-    ERR_pop_to_mark();
-    SSL_set_security_level(ssl, g->ciphers.security_level);
-    tlsd_debug("Enforce: security level %d of the program raised to the policy's %d", level,
-               g->ciphers.security_level);
 }
 
 /* OpenSSL asks this callback about every protocol version and every suite
@@ -187,10 +137,10 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
     }
     if (g != NULL && g->enforce) {
         if (s != NULL)
-            hold_security_level(s, g);
+            tlsd_guard_floor_hold_level(s, g->ciphers.security_level);
         if (op == SSL_SECOP_VERSION && tlsd_policy_floor_version_below(nid, g->min_version)) {
             if (s != NULL)
-                report_floor_refusal(s, g, nid);
+                tlsd_guard_floor_report(s, g->min_version, nid);
             return 0;
         }
         if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other != NULL
@@ -238,8 +188,7 @@ static int refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard *g)
         && !tlsd_server_name_names_peer(SSL_get0_param(ssl))
         && !tlsd_server_name_names_peer(X509_STORE_get0_param(X509_STORE_CTX_get0_store(sctx))))
         return TLSD_R_HOSTNAME_MISMATCH;
-    if (g->enforce && tlsd_policy_floor_x509_error(error) && lowered_index >= 0
-        && SSL_get_ex_data(ssl, lowered_index) != NULL)
+    if (g->enforce && tlsd_policy_floor_x509_error(error) && tlsd_guard_floor_program_level(ssl) >= 0)
         return TLSD_R_BELOW_SECURITY_LEVEL;
     return 0;
 }
@@ -264,7 +213,7 @@ static void report_refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard
         TLSD_RAISE(TLSD_R_BELOW_SECURITY_LEVEL, "X509 error %d (%s) at depth %d, at level %d; the "
                    "program had set level %d", error, X509_verify_cert_error_string(error), depth,
                    SSL_get_security_level(ssl),
-                   (int)(intptr_t)SSL_get_ex_data(ssl, lowered_index) - 1);
+                   tlsd_guard_floor_program_level(ssl));
         tlsd_debug("Enforce: certificate refused at the policy's security level %d: X509 error %d "
                    "(%s) at depth %d", SSL_get_security_level(ssl), error,
                    X509_verify_cert_error_string(error), depth);
@@ -467,8 +416,9 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
     int client = role == TLSD_ROLE_CLIENT, generic = role == TLSD_ROLE_GENERIC;
     int ok = 1;
 
-    if (!CRYPTO_set_ex_data(ad, idx, g))
-        return 0;
+    /* No room to hold g's reference: the refusal that needs none. */
+    if (g == NULL || !CRYPTO_set_ex_data(ad, idx, g))
+        g = &out_of_memory;
     atomic_fetch_add(&g->refs, 1);
     /* Installed on every context, even when it only hands over to
      * OpenSSL's: a fresh context's security callback is how the inspector
@@ -477,7 +427,7 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
     SSL_CTX_set_security_callback(ctx, guarded_security_cb);
     SSL_CTX_set0_security_ex_data(ctx, g);
     if (g->refusing)
-        return 1;
+        return g == &out_of_memory ? -1 : 1;
     if (client || generic) {
         if (g->verify_peer)
             SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : UNCHOSEN_VERIFY_MODE,

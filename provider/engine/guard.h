@@ -22,7 +22,8 @@ typedef struct tlsd_guard tlsd_guard;
 tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path);
 
 /* The guard of a broken configuration: every context it is installed on
- * refuses every handshake, raising TLSD_R_TLS_REFUSED with detail. */
+ * refuses every handshake, raising TLSD_R_TLS_REFUSED with detail. Never
+ * NULL: without memory for it, a static one that says "out of memory". */
 tlsd_guard *tlsd_guard_new_refusing(const char *detail);
 
 /* Drops a reference (NULL: nothing); the last frees the guard. */
@@ -35,7 +36,9 @@ void tlsd_guard_free(tlsd_guard *g);
 int tlsd_guard_register_index(CRYPTO_EX_new *on_new);
 
 /* Installs g on a new context (from the hook, with the index's ad and
- * idx). Returns 1, or 0 when part of it could not be installed. */
+ * idx). Returns 1, 0 when part of it could not be installed, or -1 when
+ * there was no memory to hold g, or g is NULL (a context that could not
+ * get its policy): a refusal that needs no memory is installed instead. */
 int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx);
 
 #endif

@@ -27,12 +27,9 @@ void tlsd_keylog_fork_locks(void);
 /* Opens path for appending with tlsd_private_file_open (created 0600; a
  * symbolic link, another user's file, a file with more than one link or
  * open to group or others is refused). NULL with an error whose data is
- * "path=PATH: why", and why kept for tlsd_keylog_why(). */
-tlsd_keylog *tlsd_keylog_open(const char *path);
-
-/* Why this thread's last failed tlsd_keylog_open() failed, e.g. "a symbolic
- * link"; "" after a success. */
-const char *tlsd_keylog_why(void);
+ * "path=PATH: why", and why also in why[cap] when why is not NULL (e.g.
+ * "a symbolic link"; "" after a success). */
+tlsd_keylog *tlsd_keylog_open(const char *path, char *why, size_t cap);
 
 /* Logs ctx's secrets to kl (NULL: stop); ctx takes its own reference.
  * Returns 1, or 0 with TLSD_R_OUT_OF_MEMORY raised (ctx unchanged). */

@@ -7,24 +7,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "errors.h"
 #include "policy_internal.h"
 #include "profile.h"
 
-static _Thread_local int in_scratch;
+/* Whether this thread is inside tlsd_policy_scratch_new(), so that the
+ * module's hook leaves that context alone: a CRYPTO_THREAD_LOCAL, not a
+ * _Thread_local, which glibc cannot allocate for a dlopen()ed module
+ * without ending the process. Made once and never freed: it has no
+ * destructor, and the module stays mapped (-z nodelete). */
+static CRYPTO_THREAD_LOCAL scratch_key;
+static CRYPTO_ONCE scratch_once = CRYPTO_ONCE_STATIC_INIT;
+static int scratch_key_made;
+
+static void make_scratch_key(void)
+{
+    scratch_key_made = CRYPTO_THREAD_init_local(&scratch_key, NULL);
+}
 
 int tlsd_policy_in_scratch(void)
 {
-    return in_scratch;
+    return CRYPTO_THREAD_run_once(&scratch_once, make_scratch_key) && scratch_key_made
+           && CRYPTO_THREAD_get_local(&scratch_key) != NULL;
 }
 
 SSL_CTX *tlsd_policy_scratch_new(const SSL_METHOD *method)
 {
     SSL_CTX *ctx;
+    void *outer;
 
-    in_scratch++;
+    /* No mark, no scratch context: the hook would apply the policy being
+     * built to it, and wait for its own build. */
+    if (!CRYPTO_THREAD_run_once(&scratch_once, make_scratch_key) || !scratch_key_made)
+        return NULL;
+    outer = CRYPTO_THREAD_get_local(&scratch_key);
+    if (!CRYPTO_THREAD_set_local(&scratch_key, &scratch_key))
+        return NULL;
     ctx = SSL_CTX_new(method);
-    in_scratch--;
+    /* Back to NULL (or a value already stored): allocates nothing. */
+    CRYPTO_THREAD_set_local(&scratch_key, outer);
     return ctx;
 }
 

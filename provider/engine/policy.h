@@ -37,8 +37,11 @@ int tlsd_policy_check_finish(tlsd_policy *p);
  * choices, paths) fail tlsd_policy_set(). tlsd_policy_check() then runs
  * OpenSSL's checks and tlsd_policy_check_finish(), with the errors the immediate
  * checks would have raised; it must run before the policy is applied or
- * described. It returns 1 at once for a policy built without deferral. */
-void tlsd_policy_check_defer(int on);
+ * described. It returns 1 at once for a policy built without deferral.
+ * tlsd_policy_check_defer() returns 0 when this thread's setting could not
+ * be stored (no memory): turning it on failed, and policies check at once;
+ * turning it off never fails. */
+int tlsd_policy_check_defer(int on);
 /* first: the context being made when the check runs (or NULL); it may
  * serve as the checker, and must then get the policy applied or refuse. */
 int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first);

@@ -6,20 +6,37 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
 #include "errors.h"
 #include "method_role.h"
 #include "policy_internal.h"
 
-static _Thread_local int defer_checks;
+/* Whether this thread's policies defer OpenSSL's checks: a
+ * CRYPTO_THREAD_LOCAL, for the reason tlsd_policy_in_scratch() has one. */
+static CRYPTO_THREAD_LOCAL defer_key;
+static CRYPTO_ONCE defer_once = CRYPTO_ONCE_STATIC_INIT;
+static int defer_key_made;
 
-void tlsd_policy_check_defer(int on)
+static void make_defer_key(void)
 {
-    defer_checks = on;
+    defer_key_made = CRYPTO_THREAD_init_local(&defer_key, NULL);
+}
+
+int tlsd_policy_check_defer(int on)
+{
+    static char deferring;
+
+    if (!CRYPTO_THREAD_run_once(&defer_once, make_defer_key) || !defer_key_made)
+        return !on;
+    /* Off stores NULL, which allocates nothing: it never fails. */
+    return CRYPTO_THREAD_set_local(&defer_key, on ? &deferring : NULL);
 }
 
 int tlsd_policy_check_deferring(void)
 {
-    return defer_checks;
+    return CRYPTO_THREAD_run_once(&defer_once, make_defer_key) && defer_key_made
+           && CRYPTO_THREAD_get_local(&defer_key) != NULL;
 }
 
 /* OpenSSL accepts a DTLS version as a bound of a TLS context and ignores

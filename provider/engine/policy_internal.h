@@ -111,7 +111,8 @@ struct tlsd_policy {
 };
 
 /* policy.c: a context of method for the engine's own use, made so that
- * tlsd_policy_in_scratch() is true while SSL_CTX_new() runs. */
+ * tlsd_policy_in_scratch() is true while SSL_CTX_new() runs; NULL also
+ * when that cannot be marked (no memory). */
 SSL_CTX *tlsd_policy_scratch_new(const SSL_METHOD *method);
 
 /* policy_check.c: 1 while this thread defers checks. */

@@ -149,8 +149,16 @@ static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
     if ((p = tlsd_policy_new(profile)) == NULL)
         return NULL;
     ERR_set_mark();
-    set_keys(p, module_values, module_origin, MODULE_SECTION);
+    ok = set_keys(p, module_values, module_origin, MODULE_SECTION);
     ERR_pop_to_mark();
+    if (!ok) {
+        /* Values the module section's own policy took: only memory fails
+         * here, and a key left out would weaken the program's policy. */
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "section %.128s (program %.128s)", entry->value,
+                   entry->name);
+        tlsd_policy_free(p);
+        return NULL;
+    }
     snprintf(origin, origin_cap, "section %.200s (program %.200s)", entry->value, entry->name);
     ok = set_keys(p, values, origin, PROGRAM_SECTION);
     /* Its own Candidate, else the module section's. */

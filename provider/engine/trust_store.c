@@ -38,7 +38,6 @@ typedef struct {
 
 struct tlsd_trust_source {
     char *source; /* "system" or an absolute path */
-    pthread_once_t once;
     _Atomic(X509_STORE *) store; /* read by the first lookup that needs it */
     binding uses[2];             /* indexed by tlsd_trust_use */
     struct tlsd_trust_source *next;
@@ -57,13 +56,8 @@ static CRYPTO_ONCE store_index_once = CRYPTO_ONCE_STATIC_INIT;
  * already: a mutex costs nothing more.) */
 static pthread_mutex_t inside_shared = PTHREAD_MUTEX_INITIALIZER;
 
-/* pthread_once() takes no argument: the source being read is handed over
- * in a thread-local. */
-static _Thread_local tlsd_trust_source *loading;
-
-static void load_source(void)
+static void load_source(tlsd_trust_source *src)
 {
-    tlsd_trust_source *src = loading;
     X509_STORE *store = X509_STORE_new();
     struct stat sb;
 
@@ -82,10 +76,13 @@ static void load_source(void)
     atomic_store(&src->store, store);
 }
 
+/* Read by the first lookup that needs it, under inside_shared (which every
+ * caller holds): no thread-local to hand src to a pthread_once(). A store
+ * that could not be made (no memory) is tried again by the next lookup. */
 static X509_STORE *source_store(const tlsd_trust_source *src)
 {
-    loading = (tlsd_trust_source *)src;
-    pthread_once(&loading->once, load_source);
+    if (atomic_load(&src->store) == NULL)
+        load_source((tlsd_trust_source *)src);
     return atomic_load(&src->store);
 }
 
@@ -205,7 +202,6 @@ const tlsd_trust_source *tlsd_trust_store_source(const char *source)
             free(src);
             src = NULL;
         } else {
-            src->once = (pthread_once_t)PTHREAD_ONCE_INIT;
             for (int use = 0; use < 2; use++)
                 src->uses[use] = (binding){src, (tlsd_trust_use)use};
             src->next = sources;

@@ -8,11 +8,21 @@
 #include "debug.h"
 #include "errors.h"
 
-/* The program's verify callback during one locked verification. A thread
- * runs one verification at a time; a nested one (a callback verifying
- * something else) saves and restores these. */
-static _Thread_local X509_STORE_CTX_verify_cb program_cb;
-static _Thread_local int program_accepted_failure;
+/* One locked verification: the program's verify callback, and whether it
+ * accepted a failure. On the caller's stack, found by the store context's
+ * ex_data (a nested verification has a store context of its own). */
+typedef struct {
+    X509_STORE_CTX_verify_cb program_cb;
+    int program_accepted_failure;
+} locked_run;
+
+static int run_index = -1;
+static CRYPTO_ONCE run_index_once = CRYPTO_ONCE_STATIC_INIT;
+
+static void register_run_index(void)
+{
+    run_index = X509_STORE_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
 
 /* Per connection: the lock verified this handshake's server chain. Set
  * only once a verification passed; cleared when the client starts a
@@ -29,43 +39,61 @@ static void register_verified_index(void)
 }
 
 /* In place of the program's callback: the program may refuse more, never
- * accept a failure. */
+ * accept a failure. Without its run (not recorded: no memory), nothing
+ * passes. */
 static int locked_cb(int ok, X509_STORE_CTX *sctx)
 {
-    int theirs = program_cb != NULL ? program_cb(ok, sctx) : ok;
+    locked_run *run = run_index >= 0 ? X509_STORE_CTX_get_ex_data(sctx, run_index) : NULL;
+    int theirs;
 
+    if (run == NULL)
+        return 0;
+    theirs = run->program_cb != NULL ? run->program_cb(ok, sctx) : ok;
     if (!ok && theirs)
-        program_accepted_failure = 1;
+        run->program_accepted_failure = 1;
     return ok && theirs;
+}
+
+/* Records run on sctx (its previous value in *saved). 0 when it cannot be
+ * stored: the verification is refused. */
+static int record_run(X509_STORE_CTX *sctx, locked_run *run, void **saved)
+{
+    if (!CRYPTO_THREAD_run_once(&run_index_once, register_run_index) || run_index < 0)
+        return 0;
+    *saved = X509_STORE_CTX_get_ex_data(sctx, run_index);
+    return X509_STORE_CTX_set_ex_data(sctx, run_index, run);
 }
 
 int tlsd_verify_lock_run(X509_STORE_CTX *sctx, SSL *ssl, tlsd_client_verify verify,
                          const void *arg)
 {
-    X509_STORE_CTX_verify_cb saved_cb = program_cb;
-    int saved_accepted = program_accepted_failure;
     X509_STORE_CTX_verify_cb cb = X509_STORE_CTX_get_verify_cb(sctx);
+    locked_run run = {cb, 0};
     int mode = SSL_get_verify_mode(ssl), ok;
+    void *saved = NULL;
 
     (void)CRYPTO_THREAD_run_once(&verified_index_once, register_verified_index);
     /* libssl reads the mode after this callback returns: with
      * SSL_VERIFY_PEER a failure ends the handshake. The program's callback
      * stays the connection's (CPython's way of setting a mode keeps it). */
     SSL_set_verify(ssl, SSL_VERIFY_PEER, SSL_get_verify_callback(ssl));
-    program_cb = cb;
-    program_accepted_failure = 0;
+    if (!record_run(sctx, &run, &saved)) {
+        X509_STORE_CTX_set_error(sctx, X509_V_ERR_OUT_OF_MEM);
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "VerifyPeer=force: the verification cannot be locked");
+        return 0;
+    }
     X509_STORE_CTX_set_verify_cb(sctx, locked_cb);
     ok = verify(sctx, ssl, arg);
     X509_STORE_CTX_set_verify_cb(sctx, cb);
     if (ok > 0 && verified_index >= 0)
         SSL_set_ex_data(ssl, verified_index, &verified_marker);
-    if (ok <= 0 && (mode == SSL_VERIFY_NONE || program_accepted_failure))
+    if (ok <= 0 && (mode == SSL_VERIFY_NONE || run.program_accepted_failure))
         tlsd_debug("VerifyPeer=force: server certificate refused (%s), which the program %s",
                    X509_verify_cert_error_string(X509_STORE_CTX_get_error(sctx)),
                    mode == SSL_VERIFY_NONE ? "chose not to verify (SSL_VERIFY_NONE)"
                                            : "accepted in its verify callback");
-    program_cb = saved_cb;
-    program_accepted_failure = saved_accepted;
+    /* The slot exists now: putting the previous value back allocates nothing. */
+    X509_STORE_CTX_set_ex_data(sctx, run_index, saved);
     return ok;
 }
 

@@ -10,7 +10,7 @@ int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path)
     tlsd_keylog *kl = NULL;
     int ok;
 
-    if (path != NULL && (kl = tlsd_keylog_open(path)) == NULL)
+    if (path != NULL && (kl = tlsd_keylog_open(path, NULL, 0)) == NULL)
         return 0;
     ok = tlsd_keylog_install(kl, ctx);
     tlsd_keylog_free(kl);

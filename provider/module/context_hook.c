@@ -29,7 +29,8 @@ static void refuse(SSL_CTX *ctx)
     SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION);
 }
 
-/* Applies l to ctx: 1 applied, 0 in part, -1 refused (broken section).
+/* Applies l to ctx: 1 applied, 0 in part, -1 refused (broken section, or
+ * memory that failed: never a context below the policy).
  * Runs inside SSL_CTX_new(): what fails here must not show up on the
  * application's error queue as if its own call had failed. */
 static int apply_load(tlsd_load *l, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
@@ -39,16 +40,27 @@ static int apply_load(tlsd_load *l, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
 
     ERR_set_mark();
     g = tlsd_load_guard(l, ctx, queue_was_empty);
-    if (g == NULL) {
-        /* No memory for the build: this context refuses TLS, the next one
-         * tries again. */
-        refuse(ctx);
-    } else {
-        if (l->policy != NULL)
-            applied = tlsd_policy_apply(l->policy, ctx);
-        if (!tlsd_guard_install(g, ctx, ad, idx))
-            applied = applied < 0 ? applied : 0;
+    if (l->policy != NULL) {
+        applied = tlsd_policy_apply(l->policy, ctx);
+        /* Every value passed OpenSSL's checks on a TLS context: on one, a
+         * value not applied is memory that failed, and the context would
+         * be below the policy. (Other methods have limits of their own.) */
+        if (!applied && tlsd_method_role_info(SSL_CTX_get_ssl_method(ctx)).version_flexible
+            && !tlsd_method_role_info(SSL_CTX_get_ssl_method(ctx)).dtls)
+            g = NULL; /* the refusal that needs no memory */
     }
+    switch (tlsd_guard_install(g, ctx, ad, idx)) {
+    case -1:
+        applied = -1;
+        break;
+    case 0:
+        applied = applied < 0 ? applied : 0;
+        break;
+    default:
+        break;
+    }
+    if (applied < 0)
+        refuse(ctx);
     ERR_pop_to_mark();
     return applied;
 }

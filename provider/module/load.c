@@ -37,9 +37,27 @@ void tlsd_load_up_ref(tlsd_load *l)
     atomic_fetch_add_explicit(&l->refs, 1, memory_order_relaxed);
 }
 
+/* The load of a module call that could not allocate its own: static, its
+ * guard the refusal that needs no memory. Never freed. */
+static char out_of_memory_section[] = "(out of memory)";
+static tlsd_load out_of_memory = {.section = out_of_memory_section, .refs = 1};
+
+tlsd_load *tlsd_load_out_of_memory(void)
+{
+    tlsd_guard *none = NULL, *g;
+
+    if (atomic_load_explicit(&out_of_memory.guard, memory_order_acquire) == NULL) {
+        g = tlsd_guard_new_refusing("out of memory: the module could not allocate its load");
+        if (!atomic_compare_exchange_strong(&out_of_memory.guard, &none, g))
+            tlsd_guard_free(g);
+    }
+    return &out_of_memory;
+}
+
 void tlsd_load_free(tlsd_load *l)
 {
-    if (l == NULL || atomic_fetch_sub_explicit(&l->refs, 1, memory_order_acq_rel) != 1)
+    if (l == NULL || l == &out_of_memory
+        || atomic_fetch_sub_explicit(&l->refs, 1, memory_order_acq_rel) != 1)
         return;
     tlsd_guard_free(atomic_load(&l->guard));
     tlsd_policy_free(l->policy);
@@ -93,24 +111,33 @@ static void trace_policy(const tlsd_policy *p, const char *section)
     BIO_free(mem);
 }
 
-void tlsd_load_finish(tlsd_load *l, int valid, int queue_was_empty)
+int tlsd_load_build(tlsd_load *l)
 {
-    tlsd_guard *g;
+    tlsd_guard *g = tlsd_guard_new(l->policy, tlsd_keylog_path_of(l->keylog_env));
 
-    if (!valid) {
-        char detail[512];
-
-        take_errors(detail, sizeof(detail), queue_was_empty);
+    if (g == NULL) {
         tlsd_policy_free(l->policy);
         l->policy = NULL;
-        g = tlsd_guard_new_refusing(detail);
-        tlsd_debug("section %s is invalid, every new SSL_CTX will refuse TLS: %s",
-                   l->section, detail);
-    } else {
-        g = tlsd_guard_new(l->policy, tlsd_keylog_path_of(l->keylog_env));
-        trace_policy(l->policy, l->section);
+        return 0;
     }
+    trace_policy(l->policy, l->section);
     atomic_store_explicit(&l->guard, g, memory_order_release);
+    return 1;
+}
+
+int tlsd_load_finish(tlsd_load *l, int valid, int queue_was_empty)
+{
+    char detail[512];
+
+    if (valid && tlsd_load_build(l))
+        return 1;
+    /* Broken, or no memory for the policy's guard: the refusing one. */
+    take_errors(detail, sizeof(detail), queue_was_empty);
+    tlsd_policy_free(l->policy);
+    l->policy = NULL;
+    tlsd_debug("section %s is invalid, every new SSL_CTX will refuse TLS: %s", l->section, detail);
+    atomic_store_explicit(&l->guard, tlsd_guard_new_refusing(detail), memory_order_release);
+    return 0;
 }
 
 /* Scratch contexts the checks make leave the hook at once
@@ -124,7 +151,8 @@ tlsd_guard *tlsd_load_guard(tlsd_load *l, SSL_CTX *first, int queue_was_empty)
     pthread_mutex_lock(&build_lock);
     g = atomic_load_explicit(&l->guard, memory_order_acquire);
     if (g == NULL) {
-        tlsd_load_finish(l, tlsd_policy_check(l->policy, first), queue_was_empty);
+        tlsd_load_finish(l, l->policy != NULL && tlsd_policy_check(l->policy, first),
+                         queue_was_empty);
         g = atomic_load_explicit(&l->guard, memory_order_acquire);
     }
     pthread_mutex_unlock(&build_lock);

@@ -35,16 +35,26 @@ void tlsd_load_up_ref(tlsd_load *l);
 /* Drops a reference; the last one frees the load. */
 void tlsd_load_free(tlsd_load *l);
 
-/* Gives l its guard: from a policy that passed its checks (valid), or a
- * refusing one (fail closed) whose detail is our errors, taken off the
- * queue (all of them when queue_was_empty, else only the last). The guard
- * stays NULL when out of memory (raised). Not for a load already shared. */
-void tlsd_load_finish(tlsd_load *l, int valid, int queue_was_empty);
+/* The load in effect when a module call could not allocate its own: every
+ * context refuses TLS. Static (it needs no memory), never freed. */
+tlsd_load *tlsd_load_out_of_memory(void);
+
+/* Gives l the guard of its policy, which passed its checks. 0 when that
+ * guard cannot be built (raised; no memory, or an AuditLog that cannot be
+ * opened): l's policy is freed, l has no guard yet. */
+int tlsd_load_build(tlsd_load *l);
+
+/* Gives l its guard: tlsd_load_build() when valid, else (or when that
+ * fails) a refusing one (fail closed) whose detail is our errors, taken
+ * off the queue (all of them when queue_was_empty, else only the last).
+ * Returns whether the policy's guard was built. Not for a load already
+ * shared. */
+int tlsd_load_finish(tlsd_load *l, int valid, int queue_was_empty);
 
 /* The guard of l, built on first use with first as the context OpenSSL's
  * deferred checks run against: exactly one thread builds, under one lock;
- * the others wait for it, and later ones find the guard at once. NULL when
- * out of memory for the build (the next context tries again). */
+ * the others wait for it, and later ones find the guard at once. Never
+ * NULL: a build that fails (no memory included) leaves the load refusing. */
 tlsd_guard *tlsd_load_guard(tlsd_load *l, SSL_CTX *first, int queue_was_empty);
 
 /* Registers the build's lock with fork_locks.h. */

@@ -3,12 +3,14 @@
 
 #include <dlfcn.h>
 #include <link.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 /* Numbers and version macros only: nothing of the module's own libcrypto
  * is called here. */
 #include <openssl/conferr.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/opensslv.h>
 
@@ -94,6 +96,20 @@ static object_lookup object_holding(const void *addr)
     return l;
 }
 
+/* OpenSSL_version_num as the module's own lookup scope finds it. When the
+ * lookup fails (seen after a dlopen() of the module that failed for lack
+ * of memory: the module loaded again could not be found by RTLD_NOLOAD),
+ * the module's own binding of the symbol: a libcrypto that is the
+ * module's own must not be refused then, or the program goes on without a
+ * policy (a program's canonical PLT entry, the case dlsym() avoids, names
+ * the program: still refused). */
+static void *own_version_num(const char *self)
+{
+    void *sym = symbol_of(self, "OpenSSL_version_num");
+
+    return sym != NULL ? sym : (void *)(uintptr_t)&OpenSSL_version_num;
+}
+
 int tlsd_loader_check_is_own(const void *return_address)
 {
     object_lookup from = object_holding(return_address), self = object_holding(&anchor);
@@ -102,7 +118,7 @@ int tlsd_loader_check_is_own(const void *return_address)
         return 0;
     /* The libcrypto this module is linked with: the object that defines
      * OpenSSL_version_num in the module's own lookup scope. */
-    return object_holding(symbol_of(self.name, "OpenSSL_version_num")).object == from.object;
+    return object_holding(own_version_num(self.name)).object == from.object;
 }
 
 /* A function defined in the caller's object itself, or NULL. */

@@ -13,6 +13,13 @@ static tlsd_load *loads; /* newest first */
 void tlsd_loads_add(tlsd_load *l)
 {
     pthread_mutex_lock(&loads_lock);
+    /* The static out-of-memory load may come twice: once in the list. */
+    for (tlsd_load **link = &loads; *link != NULL; link = &(*link)->next) {
+        if (*link == l) {
+            *link = l->next;
+            break;
+        }
+    }
     l->next = loads;
     loads = l;
     pthread_mutex_unlock(&loads_lock);

@@ -8,6 +8,8 @@
  * makes OpenSSL load libtlsdefaults.so by its default DSO name, and the
  * entry points it finds then are these. Such a section is broken (no path):
  * contexts refuse TLS, or the load fails under config_diagnostics. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,8 +87,8 @@ static int read_policy(tlsd_load *l, const CONF *cnf, const char *section)
         TLSD_RAISE(TLSD_R_MISSING_SECTION, "section=(none)");
         return 0;
     }
-    if (!build_at_load(cnf)) {
-        tlsd_policy_check_defer(1);
+    /* Without memory to defer, the policy is built now. */
+    if (!build_at_load(cnf) && tlsd_policy_check_defer(1)) {
         l->policy = tlsd_policy_section_read(cnf, section, 1);
         tlsd_policy_check_defer(0);
         deferred = l->policy != NULL;
@@ -102,12 +104,33 @@ static int read_policy(tlsd_load *l, const CONF *cnf, const char *section)
     return deferred;
 }
 
+/* Keeps SSLKEYLOGFILE as read once, when the configuration is loaded
+ * (secure_getenv: never for set-user-ID programs), for the build now or
+ * later. 0 when out of memory (raised). */
+static int keep_keylog_env(tlsd_load *l)
+{
+    const char *env = secure_getenv("SSLKEYLOGFILE");
+
+    if (env != NULL && (l->keylog_env = strdup(env)) == NULL) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "SSLKEYLOGFILE");
+        return 0;
+    }
+    return 1;
+}
+
 /* After read_policy: gives l its guard unless deferred, and closes the
- * error mark. Returns 0 when the load must fail (l then is freed). */
+ * error mark. A policy that cannot be kept or built for lack of memory is
+ * a broken section. Returns 0 when the load must fail (l then is freed). */
 static int settle(tlsd_load *l, const CONF *cnf, int deferred, int queue_was_empty)
 {
-    const char *env;
-
+    if (l->policy != NULL) {
+        ERR_pop_to_mark();
+        ERR_set_mark();
+        if (!keep_keylog_env(l) || (!deferred && !tlsd_load_build(l))) {
+            tlsd_policy_free(l->policy);
+            l->policy = NULL;
+        }
+    }
     if (l->policy == NULL && config_diagnostics(cnf)) {
         /* The administrator asked for hard failures: OpenSSL reports our
          * errors and refuses to initialise. */
@@ -123,17 +146,57 @@ static int settle(tlsd_load *l, const CONF *cnf, int deferred, int queue_was_emp
         return 1;
     }
     ERR_pop_to_mark();
-    /* Read once, when the configuration is loaded (secure_getenv: never
-     * for set-user-ID programs), for the build now or later. */
-    env = secure_getenv("SSLKEYLOGFILE");
-    if (env != NULL && (l->keylog_env = strdup(env)) == NULL) {
-        tlsd_load_free(l);
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
-        return 0;
-    }
-    if (!deferred)
-        tlsd_load_finish(l, 1, queue_was_empty);
     return 1;
+}
+
+/* A module call without memory for its load: every context refuses TLS,
+ * or under config_diagnostics the load fails. */
+static int refuse_all(CONF_IMODULE *md, const CONF *cnf)
+{
+    tlsd_load *l;
+
+    if (config_diagnostics(cnf))
+        return 0;
+    l = tlsd_load_out_of_memory();
+    tlsd_debug("no memory for the load of section %s: every new SSL_CTX will refuse TLS",
+               CONF_imodule_get_value(md) != NULL ? CONF_imodule_get_value(md) : "(none)");
+    tlsd_loads_add(l);
+    CONF_imodule_set_usr_data(md, l);
+    return 1;
+}
+
+/* The load that init returned last, on which thread, and the last error
+ * then: OpenSSL calls finish right after a successful init when it cannot
+ * record the module (conf_mod.c, module_init: an ERR_LIB_CONF error, then
+ * finish). Without config_diagnostics the program goes on, and must not
+ * go on without a policy. */
+static _Atomic(tlsd_load *) just_loaded;
+static pthread_t just_loaded_by;
+static unsigned long just_loaded_error;
+
+static void note_loaded(tlsd_load *l, const CONF *cnf)
+{
+    if (config_diagnostics(cnf)) {
+        atomic_store(&just_loaded, NULL); /* the failure is reported: OpenSSL's load fails */
+        return;
+    }
+    just_loaded_by = pthread_self();
+    just_loaded_error = ERR_peek_last_error();
+    atomic_store(&just_loaded, l);
+}
+
+static int dropped_by_openssl(const tlsd_load *l)
+{
+    unsigned long last = ERR_peek_last_error();
+    tlsd_load *expected = (tlsd_load *)l;
+
+    if (!atomic_compare_exchange_strong(&just_loaded, &expected, NULL))
+        return 0;
+    /* 3.0 to 3.1 raise ERR_R_MALLOC_FAILURE there, later ones ERR_R_CRYPTO_LIB. */
+    return pthread_equal(just_loaded_by, pthread_self()) && last != just_loaded_error
+           && ERR_GET_LIB(last) == ERR_LIB_CONF
+           && (ERR_GET_REASON(last) == ERR_R_MALLOC_FAILURE
+               || ERR_GET_REASON(last) == ERR_R_CRYPTO_LIB);
 }
 
 /* Both entry points first make sure that the libcrypto calling them is the
@@ -158,21 +221,23 @@ int tlsd_module_init(CONF_IMODULE *md, const CONF *cnf)
         tlsd_loader_check_refuse(caller, "OPENSSL_init");
         return 0;
     }
+    atomic_store(&just_loaded, NULL);
     section = CONF_imodule_get_value(md);
     queue_was_empty = ERR_peek_error() == 0;
     prepare_process();
-    if ((l = tlsd_load_new(section != NULL ? section : "(none)")) == NULL)
+    /* First the hook: without it nothing can refuse a context, so a
+     * failure (memory: its ex_data index) is tried once more. */
+    if (!tlsd_context_hook_register() && !tlsd_context_hook_register())
         return 0;
+    if ((l = tlsd_load_new(section != NULL ? section : "(none)")) == NULL)
+        return refuse_all(md, cnf);
     ERR_set_mark();
     deferred = read_policy(l, cnf, section);
     if (!settle(l, cnf, deferred, queue_was_empty))
         return 0;
-    if ((atomic_load(&l->guard) == NULL && !deferred) || !tlsd_context_hook_register()) {
-        tlsd_load_free(l);
-        return 0;
-    }
     tlsd_loads_add(l);
     CONF_imodule_set_usr_data(md, l);
+    note_loaded(l, cnf);
     return 1;
 }
 
@@ -185,7 +250,18 @@ void tlsd_module_finish(CONF_IMODULE *md)
     l = CONF_imodule_get_usr_data(md);
     if (l == NULL)
         return;
-    tlsd_debug("section %s unloaded", l->section);
-    tlsd_loads_remove(l);
     CONF_imodule_set_usr_data(md, NULL);
+    if (dropped_by_openssl(l)) {
+        /* OpenSSL could not record the module it had just initialised (no
+         * memory for its list) and undoes it: the program would go on with
+         * no policy. Every context refuses TLS instead. */
+        tlsd_debug("section %s: OpenSSL dropped the module after loading it (%s): every new "
+                   "SSL_CTX will refuse TLS", l->section,
+                   ERR_reason_error_string(ERR_peek_last_error()) != NULL
+                       ? ERR_reason_error_string(ERR_peek_last_error()) : "error");
+        tlsd_loads_add(tlsd_load_out_of_memory());
+    } else {
+        tlsd_debug("section %s unloaded", l->section);
+    }
+    tlsd_loads_remove(l);
 }
