@@ -34,8 +34,8 @@
 #define TIMEOUT_S 30
 #define MAX_JOBS 16
 
-/* The configurations swept. Issue 23's candidate is one more row when it
- * lands. */
+/* The configurations swept; the last has every key that makes state of
+ * its own: a Candidate (issue 23) and Inventory (issue 25) too. */
 static const tlsd_sweep_config configs[] = {
     {"defaults", NULL, "TrustStore = %s/root.pem", NULL, 0, 0},
     {"all-keys", NULL,
@@ -50,6 +50,12 @@ static const tlsd_sweep_config configs[] = {
      "[sweep_programs]\nnginx = sweep_nginx\ntlsd-fault-sweep = sweep_self\n"
      "[sweep_nginx]\nMinProtocol = TLSv1.3\n[sweep_self]\nCipherString = HIGH:!aNULL\n",
      1, 1},
+    {"candidate-inventory", NULL,
+     "Enforce = yes\nAudit = HostnameCheck\nInventory = yes\nAuditLog = %s/audit.log\n"
+     "TrustStore = %s/root.pem\nCandidate = sweep_next\nPrograms = sweep_programs",
+     "[sweep_programs]\nnginx = sweep_nginx\n[sweep_nginx]\nCandidate = sweep_next\n"
+     "[sweep_next]\nProfile = strict\nGroups = X25519:P-256\n",
+     1, 0},
 };
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
 
