@@ -12,7 +12,8 @@
 # and those the rate limit counted as suppressed. At the end: the lines
 # the clients' connections account for against written + suppressed.
 #
-# usage: tests/bench/soak.sh BUILD_DIR [SECONDS]   (default 300; SOAK_RELOAD=5, SOAK_SAMPLE=15)
+# usage: tests/bench/soak.sh BUILD_DIR [SECONDS]   (default 300; SOAK_RELOAD=5, SOAK_SAMPLE=15,
+#        SOAK_WITHOUT_MODULE=1 for the baseline: nginx without the module)
 # The figures of a run are in docs/hardening.md.
 set -euo pipefail
 build=$(cd "$1" && pwd)
@@ -74,7 +75,10 @@ http {
     }
 }
 EOF
-OPENSSL_CONF=$work/tlsd.cnf TLSDEFAULTS_DEBUG= nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' \
+# SOAK_WITHOUT_MODULE=1: the same nginx without the module, the baseline.
+nginx_cnf=$work/tlsd.cnf
+[ -z "${SOAK_WITHOUT_MODULE:-}" ] || nginx_cnf=/dev/null
+OPENSSL_CONF=$nginx_cnf TLSDEFAULTS_DEBUG= nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' \
     >"$work/logs/nginx.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
