@@ -29,20 +29,28 @@
 #include <openssl/ssl.h>
 
 #include "audit_report.h"
+#include "audit_suggest.h"
 #include "inspection.h"
+#include "inventory_report.h"
 #include "profile_list.h"
 
 static int usage(const char *argv0)
 {
     fprintf(stderr, "usage: %s [--config FILE] [--program NAME] [--json]\n"
-                    "       %s --audit-report FILE|- [--json]\n"
-                    "       %s --profiles [--json]\n", argv0, argv0, argv0);
+                    "       %s --audit-report FILE|- [--json | --suggest [--config FILE]]\n"
+                    "       %s --inventory-report FILE|- [--json | --cbom]\n"
+                    "       %s --profiles [--json]\n", argv0, argv0, argv0, argv0);
     return 64;
 }
 
-/* --audit-report: 0, 1 when the log holds no audit line, 2 when it
- * cannot be read. */
-static int audit_report(const char *path, int json)
+typedef struct {
+    int json, profiles, cbom, suggest;
+    const char *audit_log, *inventory_log;
+} mode;
+
+/* --audit-report, --inventory-report: 0, 1 when the log holds no line of
+ * its kind, 2 when it cannot be read. */
+static int log_report(const char *path, const mode *m, const char *config)
 {
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     int rc;
@@ -51,16 +59,16 @@ static int audit_report(const char *path, int json)
         fprintf(stderr, "tlsdefaults-info: %s: %s\n", path, strerror(errno));
         return 2;
     }
-    rc = tlsd_audit_report(in, stdout, json);
+    if (m->inventory_log != NULL)
+        rc = tlsd_inventory_report(in, stdout, m->json, m->cbom);
+    else if (m->suggest)
+        rc = tlsd_audit_suggest(in, stdout, config);
+    else
+        rc = tlsd_audit_report(in, stdout, m->json);
     if (in != stdin)
         fclose(in);
     return rc;
 }
-
-typedef struct {
-    int json, profiles;
-    const char *audit_log;
-} mode;
 
 static int parse_args(int argc, char **argv, inspection *in, mode *m)
 {
@@ -76,10 +84,24 @@ static int parse_args(int argc, char **argv, inspection *in, mode *m)
             in->program = argv[++i];
         else if (strcmp(argv[i], "--audit-report") == 0 && i + 1 < argc)
             m->audit_log = argv[++i];
+        else if (strcmp(argv[i], "--inventory-report") == 0 && i + 1 < argc)
+            m->inventory_log = argv[++i];
+        else if (strcmp(argv[i], "--cbom") == 0)
+            m->cbom = 1;
+        else if (strcmp(argv[i], "--suggest") == 0)
+            m->suggest = 1;
         else
             return 0;
     }
     return 1;
+}
+
+/* One log report at a time, each with its own options. */
+static int log_mode_valid(const mode *m)
+{
+    return !(m->audit_log != NULL && m->inventory_log != NULL)
+           && !(m->cbom && (m->inventory_log == NULL || m->json))
+           && !(m->suggest && (m->audit_log == NULL || m->json));
 }
 
 int main(int argc, char **argv)
@@ -90,12 +112,13 @@ int main(int argc, char **argv)
     char *default_config = NULL;
     SSL_CTX *before, *ctx[2] = {NULL, NULL}, *program_ctx[2] = {NULL, NULL};
 
-    if (!parse_args(argc, argv, &in, &m) || (m.profiles && (m.audit_log != NULL || in.config != NULL)))
+    if (!parse_args(argc, argv, &in, &m) || (m.profiles && (m.audit_log != NULL || in.config != NULL))
+        || !log_mode_valid(&m))
         return usage(argv[0]);
     if (m.profiles)
         return tlsd_profile_list_print(stdout, m.json);
-    if (m.audit_log != NULL)
-        return audit_report(m.audit_log, m.json);
+    if (m.audit_log != NULL || m.inventory_log != NULL)
+        return log_report(m.audit_log != NULL ? m.audit_log : m.inventory_log, &m, in.config);
     /* The configuration is loaded below, by hand, to see its errors. */
     OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     OPENSSL_load_builtin_modules();
