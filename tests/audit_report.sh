@@ -8,7 +8,8 @@
 # from standard input (as from journalctl) gives the same. Then the report
 # cannot be forged or misled: other programs' lines holding the module's
 # text are not counted, names are printed escaped, and a flood of distinct
-# peers does not hide the frequent one.
+# peers does not hide the frequent one. Logs of several hosts (syslog's
+# host field, the journal's _HOSTNAME) are grouped by host.
 #
 # usage: audit_report.sh INSPECTOR MODULE OPENSSL_PROGRAM CERTS_TOOL
 set -euo pipefail
@@ -88,8 +89,8 @@ pid=$(sed -n 's/^tlsdefaults\[\([0-9]*\)\]: .*/\1/p' "$work/audit.log" | head -1
     echo "10.0.0.1 - - [02/Dec/2026:08:00:00 +0000] \"GET /tlsdefaults[$pid]: audit program=evil pid=1 role=client peer=x reasons=VerifyPeer:unverified HTTP/1.1\" 404"
     echo "tlsdefaults[$pid]: audit program=evil pid=1 role=client peer=x reasons=VerifyPeer:unverified from 10.0.0.1 port 22"
     echo "tlsdefaults[$pid]: audit: 999999999 lines suppressed (rate limit) from 10.0.0.1"
-    # A line longer than the reader's buffer, a tag where its rest starts.
-    printf 'Dec  2 08:00:02 host sshd[4242]: Invalid user %04095d' 0 | tr 0 x
+    # A line longer than the reader's buffer (8191 bytes and its NUL), a tag where its rest starts.
+    printf 'Dec  2 08:00:02 host sshd[4242]: Invalid user %08145d' 0 | tr 0 x
     echo "tlsdefaults[$pid]: audit program=evil pid=1 role=client peer=x reasons=VerifyPeer:unverified"
 } >"$work/forged.log"
 "$inspector" --audit-report "$work/forged.log" >"$work/forged.txt" || fail "forged report exit $?"
@@ -135,6 +136,47 @@ assert p["peers"]["frequent.example"] == 10, p
 assert p["more_peers"] + sum(p["peers"].values()) == p["connections"] == 42, p
 print("peers JSON checked")
 PY
+
+# Logs of several machines: a syslog file's host field, journalctl -o
+# json's _HOSTNAME (SYSLOG_IDENTIFIER tlsdefaults only). Grouped by host
+# when more than one appears; one host alone is not.
+line="audit program=openssl pid=7 role=client peer=localhost reasons=VerifyPeer:unverified"
+{
+    echo "Dec  2 08:00:00 web1 tlsdefaults[7]: $line"
+    echo "Dec  2 08:00:01 web1 tlsdefaults[7]: $line"
+    echo "Dec  2 08:00:02 db-2.example tlsdefaults[7]: $line"
+} >"$work/hosts.log"
+"$inspector" --audit-report "$work/hosts.log" >"$work/hosts.txt" || fail "hosts report exit $?"
+cat "$work/hosts.txt"
+grep -q '^Connections the policy would have refused: 3, in 2 programs on 2 hosts$' "$work/hosts.txt" || fail "hosts: total"
+[ "$(grep -A2 '^Host web1:$' "$work/hosts.txt" | grep -c '^openssl: 2 connections, 1 peer$')" -eq 1 ] || fail "hosts: web1"
+[ "$(grep -A2 '^Host db-2.example:$' "$work/hosts.txt" | grep -c '^openssl: 1 connection, 1 peer$')" -eq 1 ] || fail "hosts: db-2"
+grep -v db-2 "$work/hosts.log" | "$inspector" --audit-report - >"$work/onehost.txt"
+grep -q '^Host' "$work/onehost.txt" && fail "one host grouped"
+python3 - "$line" >"$work/journal.json" <<'PY'
+import json, sys
+for host, ident in (("web1", "tlsdefaults"), ("web1", "tlsdefaults"), ("db-2", "tlsdefaults"), ("evil", "sshd")):
+    print(json.dumps({"__CURSOR": "s=1", "MESSAGE": sys.argv[1], "_HOSTNAME": host,
+                      "SYSLOG_IDENTIFIER": ident, "_PID": "7", "PRIORITY": "4"}))
+print("{not json tlsdefaults")
+PY
+"$inspector" --audit-report "$work/journal.json" --json >"$work/journal.out" || fail "journal report exit $?"
+python3 - "$work/journal.out" <<'PY' || fail "journal JSON hosts"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["connections"] == 3 and r["hosts"] == ["web1", "db-2"], r
+assert [(p["host"], p["program"], p["connections"]) for p in r["programs"]] == \
+    [("web1", "openssl", 2), ("db-2", "openssl", 1)], r
+print("journal hosts checked")
+PY
+"$inspector" --audit-report "$work/audit.log" --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["hosts"] == [] and r["programs"][0]["host"] is None, r' ||
+    fail "a module file names a host"
+# Escaped names (\xNN, as the module writes them) are counted as their bytes.
+printf 'tlsdefaults[1]: audit program=my\\x20prog pid=1 role=client peer=a\\x3db reasons=VerifyPeer:unverified\n' >"$work/escaped.log"
+"$inspector" --audit-report "$work/escaped.log" >"$work/escaped.txt" || fail "escaped report exit $?"
+cat "$work/escaped.txt"
+grep -q '^my prog: 1 connection, 1 peer$' "$work/escaped.txt" || fail "escaped program name"
+grep -Eq '^  peer a=b +1$' "$work/escaped.txt" || fail "escaped peer name"
 
 # No audit line at all: exit 1; an unreadable file: 2.
 status=0; "$inspector" --audit-report /dev/null >/dev/null || status=$?

@@ -35,7 +35,9 @@
 #include <openssl/ssl.h>
 
 #include "audit_report.h"
+#include "audit_suggest.h"
 #include "inspection.h"
+#include "inventory_report.h"
 #include "policy_diff.h"
 #include "probe.h"
 #include "profile_list.h"
@@ -46,16 +48,24 @@ static int usage(const char *argv0)
                     "       %s --profile NAME [--json]\n"
                     "       %s --diff A B [--program NAME] [--json]"
                     "   (A, B: a profile name or a configuration file)\n"
-                    "       %s --audit-report FILE|- [--json]\n"
+                    "       %s --audit-report FILE|- [--json | --suggest [--config FILE]]\n"
+                    "       %s --inventory-report FILE|- [--json | --cbom]\n"
                     "       %s --profiles [--json]\n"
                     "       %s --probe HOST:PORT [--servername NAME] [--config FILE] [--program NAME] [--json]\n",
-            argv0, argv0, argv0, argv0, argv0, argv0);
+            argv0, argv0, argv0, argv0, argv0, argv0, argv0);
     return 64;
 }
 
-/* --audit-report: 0, 1 when the log holds no audit line, 2 when it
- * cannot be read. */
-static int audit_report(const char *path, int json)
+typedef struct {
+    int json, profiles, cbom, suggest;
+    const char *audit_log, *inventory_log;
+    const char *probe, *servername; /* --probe HOST:PORT [--servername NAME] */
+    const char *diff[2]; /* --diff A B */
+} mode;
+
+/* --audit-report, --inventory-report: 0, 1 when the log holds no line of
+ * its kind, 2 when it cannot be read. */
+static int log_report(const char *path, const mode *m, const char *config)
 {
     FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     int rc;
@@ -64,18 +74,16 @@ static int audit_report(const char *path, int json)
         fprintf(stderr, "tlsdefaults-info: %s: %s\n", path, strerror(errno));
         return 2;
     }
-    rc = tlsd_audit_report(in, stdout, json);
+    if (m->inventory_log != NULL)
+        rc = tlsd_inventory_report(in, stdout, m->json, m->cbom);
+    else if (m->suggest)
+        rc = tlsd_audit_suggest(in, stdout, config);
+    else
+        rc = tlsd_audit_report(in, stdout, m->json);
     if (in != stdin)
         fclose(in);
     return rc;
 }
-
-typedef struct {
-    int json, profiles;
-    const char *audit_log;
-    const char *probe, *servername; /* --probe HOST:PORT [--servername NAME] */
-    const char *diff[2]; /* --diff A B */
-} mode;
 
 static int parse_args(int argc, char **argv, inspection *in, mode *m)
 {
@@ -100,6 +108,12 @@ static int parse_args(int argc, char **argv, inspection *in, mode *m)
             m->servername = argv[++i];
         else if (strcmp(argv[i], "--audit-report") == 0 && i + 1 < argc)
             m->audit_log = argv[++i];
+        else if (strcmp(argv[i], "--inventory-report") == 0 && i + 1 < argc)
+            m->inventory_log = argv[++i];
+        else if (strcmp(argv[i], "--cbom") == 0)
+            m->cbom = 1;
+        else if (strcmp(argv[i], "--suggest") == 0)
+            m->suggest = 1;
         else
             return 0;
     }
@@ -111,6 +125,11 @@ static int parse_args(int argc, char **argv, inspection *in, mode *m)
 static int conflicting(const inspection *in, const mode *m)
 {
     int others = m->profiles || m->audit_log != NULL || in->config != NULL;
+
+    /* One log report at a time, each with its own options. */
+    if ((m->audit_log != NULL && m->inventory_log != NULL) || (m->cbom && (m->inventory_log == NULL || m->json))
+        || (m->suggest && (m->audit_log == NULL || m->json)))
+        return 1;
 
     if (m->profiles && (m->audit_log != NULL || in->config != NULL))
         return 1;
@@ -195,8 +214,8 @@ int main(int argc, char **argv)
         return usage(argv[0]);
     if (m.profiles)
         return tlsd_profile_list_print(stdout, m.json);
-    if (m.audit_log != NULL)
-        return audit_report(m.audit_log, m.json);
+    if (m.audit_log != NULL || m.inventory_log != NULL)
+        return log_report(m.audit_log != NULL ? m.audit_log : m.inventory_log, &m, in.config);
     if (m.diff[0] != NULL)
         return tlsd_policy_diff_run(m.diff[0], m.diff[1], in.program, m.json);
     if (in.profile != NULL && tlsd_profile_find(in.profile) == NULL)

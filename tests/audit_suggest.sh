@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# tlsdefaults-info --audit-report LOG --suggest, end to end: openssl
+# s_client under Enforce = yes and Audit = yes, against a self-signed
+# server under four SNI names (VerifyPeer:verification-off: four peers,
+# too many for the Peers form) and a TLS 1.1 server (Enforce:version-below-floor,
+# Enforce:cipher-not-allowed), logs refusals to an AuditLog file. The
+# suggestion, appended as is to the configuration, exempts exactly that:
+# the same clients again leave no refusal line (and the log had them
+# before: the negative control). A configuration that already has a
+# Programs entry for the program gets that section continued, its other
+# keys kept. The Peers form (a program whose refusals are for few peers)
+# is checked as text: its round trip needs the Peers key (issue 24).
+#
+# usage: audit_suggest.sh INSPECTOR MODULE OPENSSL_PROGRAM CERTS_TOOL
+set -euo pipefail
+inspector=$1 module=$2 openssl=$3 certs_tool=$4
+work=$(mktemp -d)
+servers=()
+stop() { local s; for s in "${servers[@]}"; do kill "$s" 2>/dev/null || true; done; rm -rf "$work"; }
+trap stop EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+"$certs_tool" "$work" >/dev/null
+
+# start_server NAME ARGS...: sets port.
+start_server() {
+    local name=$1
+    shift
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    OPENSSL_CONF=/dev/null "$openssl" s_server -www -accept "127.0.0.1:$port" -key "$work/leaf-key.pem" \
+        "$@" </dev/null >"$work/$name.log" 2>&1 &
+    servers+=($!)
+    for _ in $(seq 50); do
+        ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
+        sleep 0.1
+    done
+    cat "$work/$name.log"
+    fail "s_server $name did not start"
+}
+start_server self -cert "$work/selfsigned.pem"
+self_port=$port
+start_server old -cert "$work/leaf.pem" -cert_chain "$work/intermediate.pem" -tls1_1 -cipher 'ALL:@SECLEVEL=0'
+old_port=$port
+
+# clients CONFIG: the same connections each time.
+clients() {
+    local cnf=$1 name
+    for name in a.test b.test c.test d.test; do
+        OPENSSL_CONF=$cnf TLSDEFAULTS_DEBUG='' timeout 20 "$openssl" s_client -connect "127.0.0.1:$self_port" \
+            -servername "$name" </dev/null >"$work/client.log" 2>&1 || { cat "$work/client.log"; fail "s_client $name"; }
+    done
+    OPENSSL_CONF=$cnf TLSDEFAULTS_DEBUG='' timeout 20 "$openssl" s_client -connect "127.0.0.1:$old_port" \
+        -servername localhost -tls1_1 -cipher 'ALL:@SECLEVEL=0' -CAfile "$work/root.pem" </dev/null \
+        >"$work/client.log" 2>&1 || { cat "$work/client.log"; fail "s_client TLS 1.1"; }
+}
+
+# round_trip NAME CONFIG: clients, suggestion appended, clients again.
+round_trip() {
+    local name=$1 cnf=$2 log=$work/$1.log
+    rm -f "$log" # the module makes it, private (a file of ours it would refuse)
+    clients "$cnf"
+    cat "$log"
+    [ "$(grep -c ' audit program=openssl ' "$log")" -eq 5 ] || fail "$name: expected 5 refusals before"
+    "$inspector" --audit-report "$log" --suggest --config "$cnf" >"$work/$name.suggest" ||
+        fail "$name: --suggest exit $?"
+    cat "$work/$name.suggest"
+    grep -q '^# 5 connections: ' "$work/$name.suggest" || fail "$name: no count comment"
+    cat "$work/$name.suggest" >>"$cnf"
+    "$inspector" --config "$cnf" --program openssl >"$work/$name.inspect" ||
+        { cat "$work/$name.inspect"; fail "$name: the appended configuration is broken"; }
+    rm -f "$log" # the module makes it, private (a file of ours it would refuse)
+    clients "$cnf"
+    if grep ' audit ' "$log"; then fail "$name: refusals after the suggestion"; fi
+}
+
+printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = sect\n[sect]\npath = %s\nEnforce = yes\nAudit = yes\nAuditLog = %s\n' \
+    "$module" "$work/fresh.log" >"$work/fresh.cnf"
+round_trip fresh "$work/fresh.cnf"
+grep -q '^\[sect\]$' "$work/fresh.suggest" || fail "fresh: the module section is not continued"
+grep -q '^Programs = tlsd_suggested_programs$' "$work/fresh.suggest" || fail "fresh: no Programs key"
+grep -q '^openssl = tlsd_suggested_openssl$' "$work/fresh.suggest" || fail "fresh: no entry"
+for key in 'VerifyPeer = no' 'MinProtocol = TLSv1.1'; do
+    grep -qx "$key" "$work/fresh.suggest" || fail "fresh: no $key"
+done
+grep -Eq '^CipherString = .*:ECDHE-RSA-AES256-SHA:@SECLEVEL=0$' "$work/fresh.suggest" || fail "fresh: CipherString"
+grep -Eq '^  MinProtocol .*section tlsd_suggested_openssl \(program openssl\)' "$work/fresh.inspect" ||
+    { cat "$work/fresh.inspect"; fail "fresh: the program's policy is not the suggestion's"; }
+
+# A Programs entry of its own: its section is continued, nothing added to
+# the Programs section, its other keys kept.
+printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = sect\n[sect]\npath = %s\nEnforce = yes\nAudit = yes\nAuditLog = %s\nPrograms = progs\n[progs]\nopenssl = mine\n[mine]\nMaxProtocol = TLSv1.2\n' \
+    "$module" "$work/own.log" >"$work/own.cnf"
+round_trip own "$work/own.cnf"
+grep -q '^\[mine\]$' "$work/own.suggest" || fail "own: the program's section is not continued"
+grep -q 'tlsd_suggested_programs\|^openssl = ' "$work/own.suggest" && fail "own: an entry added"
+grep -Eq '^  MaxProtocol +TLSv1.2 +\(section mine \(program openssl\)\)' "$work/own.inspect" ||
+    { cat "$work/own.inspect"; fail "own: the section's own key lost"; }
+grep -Eq '^  MinProtocol .*section mine \(program openssl\)' "$work/own.inspect" || fail "own: the suggestion not in effect"
+
+# Few peers: a Peers entry each (text only until Peers lands).
+{
+    echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=backend.example reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
+    echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=backend.example reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
+    echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=legacy.example reasons=HostnameCheck:mismatch x509_error=62 x509_text="hostname mismatch"'
+} >"$work/peers.log"
+"$inspector" --audit-report "$work/peers.log" --suggest --config "$work/fresh.cnf" >"$work/peers.suggest" ||
+    fail "peers: --suggest exit $?"
+cat "$work/peers.suggest"
+python3 - "$work/peers.suggest" <<'PY' || fail "peers: the Peers form"
+import re, sys
+text = open(sys.argv[1]).read()
+sections = {}
+for block in re.split(r"\n(?=\[)", text):
+    head = re.match(r"\[([^\]]+)\]\n", block)
+    if head:
+        sections[head.group(1)] = [l for l in block.splitlines()[1:] if l]
+assert "nginx = tlsd_suggested_nginx" in sections["tlsd_suggested_programs"], sections
+assert sections["tlsd_suggested_nginx"][0] == "# 3 connections: VerifyPeer:unverified 2, HostnameCheck:mismatch 1", sections
+assert sections["tlsd_suggested_nginx"][2:] == ["Peers = tlsd_suggested_nginx_peers"], sections
+assert sections["tlsd_suggested_nginx_peers"] == ["backend.example = tlsd_suggested_nginx_peer1",
+                                                  "legacy.example = tlsd_suggested_nginx_peer2"], sections
+assert sections["tlsd_suggested_nginx_peer1"] == ["# 2 connections: VerifyPeer:unverified 2",
+                                                  "VerifyPeer = no"], sections
+assert sections["tlsd_suggested_nginx_peer2"] == ["# 1 connection: HostnameCheck:mismatch 1",
+                                                  "HostnameCheck = no"], sections
+print("Peers form checked")
+PY
+# A forged line cannot write configuration: names openssl.cnf cannot
+# hold stay comments, and a cipher name with '$' is left out.
+# shellcheck disable=SC2016 # the $ is the forgery
+echo 'tlsdefaults[9]: audit program=a$b pid=9 role=client peer=x reasons=CipherString:cipher-not-allowed cipher=X$Y' >"$work/forged.log"
+"$inspector" --audit-report "$work/forged.log" --suggest --config "$work/fresh.cnf" >"$work/forged.suggest"
+cat "$work/forged.suggest"
+grep -v '^#' "$work/forged.suggest" | grep -qF '$' && fail "forged: a \$ outside comments"
+grep -q '^\[tlsd_suggested_a' "$work/forged.suggest" && fail "forged: a section no entry leads to"
+status=0; "$inspector" --audit-report /dev/null --suggest >/dev/null || status=$?
+[ $status -eq 1 ] || fail "empty log: exit $status"
+echo "audit_suggest: all checks passed"
