@@ -178,6 +178,23 @@ cat "$work/escaped.txt"
 grep -q '^my prog: 1 connection, 1 peer$' "$work/escaped.txt" || fail "escaped program name"
 grep -Eq '^  peer a=b +1$' "$work/escaped.txt" || fail "escaped peer name"
 
+# A candidate's refusals (issue 23) are counted apart from the enforced
+# policy's: their own entry per program, their own total; the new reasons'
+# fields (peer_key, dh_bits, group, sigalg) are the module's own shape.
+{
+    printf 'tlsdefaults[1]: audit program=curl pid=1 role=client peer=a.test reasons=MinProtocol:version-below-floor version=TLSv1.2 floor=TLSv1.3\n'
+    printf 'tlsdefaults[1]: audit program=curl pid=1 role=client peer=a.test reasons=MinProtocol:version-below-floor version=TLSv1.2 floor=TLSv1.3 candidate=next_sect\n'
+    printf 'tlsdefaults[1]: audit program=curl pid=1 role=client peer=b.test reasons=SecurityLevel:weak-key x509_error=66 x509_text="EE certificate key too weak" peer_key=RSA-1024 candidate=next_sect\n'
+    printf 'tlsdefaults[1]: audit program=curl pid=1 role=client peer=c.test reasons=Groups:group-not-allowed group=x25519 candidate=next_sect\n'
+} >"$work/candidate.log"
+"$inspector" --audit-report "$work/candidate.log" >"$work/candidate.txt" || fail "candidate report exit $?"
+grep -q '^Connections the policy would have refused: 1,' "$work/candidate.txt" || fail "candidate lines counted as the policy's"
+grep -q '^Connections a candidate would refuse: 3 ' "$work/candidate.txt" || fail "candidate total"
+grep -q '^curl \[candidate next_sect\]: 3 connections, 3 peers$' "$work/candidate.txt" || fail "candidate entry"
+grep -Eq '^  SecurityLevel:weak-key +1$' "$work/candidate.txt" || fail "SecurityLevel reason"
+"$inspector" --audit-report "$work/candidate.log" --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["connections"] == 1 and r["candidate_connections"] == 3, r' ||
+    fail "candidate counts in JSON"
+
 # No audit line at all: exit 1; an unreadable file: 2.
 status=0; "$inspector" --audit-report /dev/null >/dev/null || status=$?
 [ $status -eq 1 ] || fail "empty log: exit $status"

@@ -24,6 +24,7 @@ typedef struct {
     program programs[MAX_PROGRAMS];
     int n_programs;
     unsigned long connections, suppressed, other_programs;
+    unsigned long candidate_connections; /* of them, a candidate's (apart) */
 } report;
 
 static void count_reason(const char *reason, size_t len, void *arg)
@@ -42,7 +43,16 @@ static void add_line(report *r, const tlsd_audit_line *f, const char *host)
         || !tlsd_log_lines_unescape(peer, sizeof(peer), f->value[TLSD_AUDIT_LINE_PEER],
                                     f->len[TLSD_AUDIT_LINE_PEER]))
         return;
-    r->connections++;
+    /* A candidate's refusals are counted apart: its own entry per program. */
+    if (f->value[TLSD_AUDIT_LINE_CANDIDATE] != NULL) {
+        size_t used = strlen(name);
+
+        snprintf(name + used, sizeof(name) - used, " [candidate %.*s]", (int)f->len[TLSD_AUDIT_LINE_CANDIDATE],
+                 f->value[TLSD_AUDIT_LINE_CANDIDATE]);
+        r->candidate_connections++;
+    } else {
+        r->connections++;
+    }
     prog = tlsd_log_counts_group(r->programs, sizeof(r->programs[0]), &r->n_programs, MAX_PROGRAMS,
                                  host, name, strlen(name));
     if (prog == NULL) {
@@ -106,7 +116,8 @@ static int print_json(const report *r, FILE *out)
         json_decref(programs);
         return 0;
     }
-    j = json_pack("{s:I, s:I, s:o, s:o, s:I}", "connections", (json_int_t)r->connections,
+    j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I}", "connections", (json_int_t)r->connections,
+                  "candidate_connections", (json_int_t)r->candidate_connections,
                   "suppressed", (json_int_t)r->suppressed, "hosts", hosts_json(r),
                   "programs", programs, "other_programs", (json_int_t)r->other_programs);
     ok = j != NULL && tlsd_json_output_dump(j, out);
@@ -150,6 +161,9 @@ static void print_text(const report *r, FILE *out)
     fprintf(out, "Connections the policy would have refused: %lu, in %d program%s", r->connections,
             r->n_programs, r->n_programs == 1 ? "" : "s");
     fprintf(out, n_hosts > 1 ? " on %d hosts\n" : "\n", n_hosts);
+    if (r->candidate_connections > 0)
+        fprintf(out, "Connections a candidate would refuse: %lu (entries \"[candidate SECTION]\")\n",
+                r->candidate_connections);
     if (r->suppressed > 0)
         fprintf(out, "Lines suppressed by the rate limit: %lu (not counted above)\n", r->suppressed);
     /* Grouped by host when the log names more than one. */

@@ -102,7 +102,7 @@ static int add_group(bom *b, json_t *deps, const char *g)
 static int add_key(bom *b, json_t *deps, const char *key)
 {
     const char *dash = strrchr(key, '-');
-    int bits = tlsd_inventory_key_bits(key);
+    int bits = tlsd_inventory_table_key_bits(key);
     algorithm a = {"signature", bits, bits < 0 ? -1 : 0, dash != NULL ? dash + 1 : NULL};
     char ref[300];
 
@@ -200,7 +200,7 @@ static int add_suite(bom *b, json_t *deps, const char *both)
     return has_suite(suites, space + 1) || json_array_append_new(suites, suite_json(b, deps, space + 1)) == 0;
 }
 
-static int add_program(bom *b, json_t *dependencies, const tlsd_inventory_program *p, int index)
+static int add_program(bom *b, json_t *dependencies, const tlsd_inventory_table_program *p, int index)
 {
     json_t *deps = json_array(), *app;
     char ref[32];

@@ -10,7 +10,7 @@
 
 #include <stdio.h>
 
-#include "inventory.h"
+#include "inventory_table.h"
 
 /* Writes the BOM of inv to out. Returns 1, or 0 when it could not be
  * made (memory, OpenSSL's random bytes) or written. */

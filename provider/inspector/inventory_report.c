@@ -20,7 +20,7 @@ static void print_share(FILE *out, const char *what, unsigned long n, unsigned l
     fprintf(out, "  %-40s %5.1f%% (%lu)\n", what, share(n, whole), n);
 }
 
-static void print_program(const tlsd_inventory_program *p, FILE *out)
+static void print_program(const tlsd_inventory_table_program *p, FILE *out)
 {
     tlsd_log_count sorted[TLSD_LOG_COUNTS_CAP];
     unsigned long shown = 0;
@@ -102,7 +102,7 @@ static json_t *suites_json(const tlsd_log_counts *suites)
     return a;
 }
 
-static json_t *weakest_json(const tlsd_inventory_program *p)
+static json_t *weakest_json(const tlsd_inventory_table_program *p)
 {
     if (p->weakest[0] == '\0')
         return json_null();
@@ -110,7 +110,7 @@ static json_t *weakest_json(const tlsd_inventory_program *p)
                      p->weakest_bits, "connections", (json_int_t)p->weakest_count);
 }
 
-static json_t *program_json(const tlsd_inventory_program *p)
+static json_t *program_json(const tlsd_inventory_table_program *p)
 {
     tlsd_log_count peers[TLSD_LOG_COUNTS_CAP];
     unsigned long listed;
@@ -172,7 +172,7 @@ int tlsd_inventory_report(FILE *in, FILE *out, int json, int cbom)
 
     if (inv == NULL)
         return 1;
-    any = tlsd_inventory_read(in, inv);
+    any = tlsd_inventory_table_read(in, inv);
     ok = cbom ? tlsd_cbom_print(inv, out) : tlsd_inventory_report_print(inv, out, json);
     free(inv);
     return any && ok ? 0 : 1;

@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "inventory.h"
+#include "inventory_table.h"
 
 /* Reads in to its end and writes the report, or the CycloneDX BOM
  * (cbom.h), to out. Returns 0, or 1 when in holds no inventory line or

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include "inventory.h"
+#include "inventory_table.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -87,7 +87,7 @@ static int modulus_bits(long n)
     return 0;
 }
 
-int tlsd_inventory_key_bits(const char *key)
+int tlsd_inventory_table_key_bits(const char *key)
 {
     static const struct { const char *type; int bits; } fixed[] = {
         {"ED25519", 128}, {"ED448", 224}, {"ML-DSA-44", 128}, {"ML-DSA-65", 192}, {"ML-DSA-87", 256}};
@@ -116,9 +116,9 @@ static void add_name(tlsd_log_counts *t, const char *name)
         tlsd_log_counts_add(t, name, strlen(name));
 }
 
-static void weakest(tlsd_inventory_program *p, const char *key)
+static void weakest(tlsd_inventory_table_program *p, const char *key)
 {
-    int bits = tlsd_inventory_key_bits(key);
+    int bits = tlsd_inventory_table_key_bits(key);
 
     if (bits < 0)
         return;
@@ -133,7 +133,7 @@ static void weakest(tlsd_inventory_program *p, const char *key)
 
 static void add_entry(tlsd_inventory *inv, const entry *e, const char *host)
 {
-    tlsd_inventory_program *p;
+    tlsd_inventory_table_program *p;
     char suite[2 * TLSD_LOG_LINES_NAME + 2];
 
     inv->connections++;
@@ -161,7 +161,7 @@ static void add_entry(tlsd_inventory *inv, const entry *e, const char *host)
     tlsd_log_counts_add_peer(&p->peers, e->value[I_PEER], strlen(e->value[I_PEER]));
 }
 
-int tlsd_inventory_read(FILE *in, tlsd_inventory *inv)
+int tlsd_inventory_table_read(FILE *in, tlsd_inventory *inv)
 {
     tlsd_log_lines *lines = malloc(sizeof(*lines));
     entry *e = malloc(sizeof(*e));

@@ -7,8 +7,8 @@
  *   cipher=C group=G pq=yes|no sigalg=A|none peer_key=TYPE-BITS|none
  *   chain_sha1=yes|no verified=yes|no|none resumed=yes|no [peer_entry=E]
  * in that order, values escaped as the module escapes them (\xNN). */
-#ifndef TLSD_INVENTORY_H
-#define TLSD_INVENTORY_H
+#ifndef TLSD_INVENTORY_TABLE_H
+#define TLSD_INVENTORY_TABLE_H
 
 #include <stdio.h>
 
@@ -28,21 +28,21 @@ typedef struct {
     char weakest[TLSD_LOG_LINES_NAME]; /* "" until a key of known strength is seen */
     int weakest_bits;
     unsigned long weakest_count;
-} tlsd_inventory_program;
+} tlsd_inventory_table_program;
 
 typedef struct {
-    tlsd_inventory_program programs[TLSD_INVENTORY_GROUPS];
+    tlsd_inventory_table_program programs[TLSD_INVENTORY_GROUPS];
     int n_programs;
     unsigned long connections, suppressed, other_programs;
 } tlsd_inventory;
 
 /* Reads in to its end into inv (zeroed first). Returns 1 when in held an
  * inventory line or a suppressed note of the module's, else 0. */
-int tlsd_inventory_read(FILE *in, tlsd_inventory *inv);
+int tlsd_inventory_table_read(FILE *in, tlsd_inventory *inv);
 
 /* A peer key's security bits, as OpenSSL counts them (RSA-1024: 80,
  * RSA-2048: 112, EC-256: 128, ED25519-253: 128, ...), or -1 when its type
  * is not known here. */
-int tlsd_inventory_key_bits(const char *peer_key);
+int tlsd_inventory_table_key_bits(const char *peer_key);
 
 #endif
