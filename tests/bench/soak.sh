@@ -135,9 +135,13 @@ rss_kb() {
     v=$(awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || true)
     echo "${v:-0}"
 }
-fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
-lines() { grep -c ']: inventory \|]: audit program=' "$work/audit.log" 2>/dev/null || true; }
-suppressed() { grep -o 'audit: [0-9]* lines suppressed' "$work/audit.log" 2>/dev/null | awk '{ s += $2 } END { print s + 0 }'; }
+fds() { { ls "/proc/$1/fd" 2>/dev/null || true; } | wc -l; }
+lines() {
+    local n
+    n=$(grep -c ']: inventory \|]: audit program=' "$work/audit.log" 2>/dev/null || true)
+    echo "${n:-0}"
+}
+suppressed() { { grep -o 'audit: [0-9]* lines suppressed' "$work/audit.log" 2>/dev/null || true; } | awk '{ s += $2 } END { print s + 0 }'; }
 printf '%6s %10s %10s %8s %12s %12s %10s %12s\n' time master_kB master_fd workers worker_kB worker_fd written suppressed
 start=$(date +%s) next_reload=$((start + reload_every)) next_sample=$start reloads=0
 while [ "$(date +%s)" -lt "$end" ]; do
@@ -174,5 +178,5 @@ written=$(lines) dropped=$(suppressed)
 echo
 echo "reloads: $reloads; connections: curl $curl_b direct + $curl_p through the proxy, s_time $st, python $py"
 echo "inventory and audit lines: expected $expected, written $written + suppressed $dropped = $((written + dropped))"
-echo "audit lines among them: $(grep -c ']: audit program=' "$work/audit.log" || true)"
+echo "audit lines among them: $(grep -c ']: audit program=' "$work/audit.log" 2>/dev/null || true)"
 echo "nginx errors: $(grep -c '\[emerg\]\|\[alert\]\|\[crit\]' "$work/logs/error.log" || true) emerg/alert/crit lines"
