@@ -44,24 +44,7 @@ static void unload(void)
     CONF_modules_unload(0);
 }
 
-static int count(const char *needle)
-{
-    int n = 0;
-
-    tlsd_test_read_file(log_path, text, sizeof(text));
-    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-        n++;
-    return n;
-}
-
-#define EXPECT_LINES(n, needle)                                                          \
-    do {                                                                                 \
-        int got_ = count(needle);                                                        \
-        if (got_ != (n))                                                                 \
-            fprintf(stderr, "\n  expected %d x \"%s\" in the log, got %d:\n%s\n", (n), needle, \
-                    got_, text);                                                         \
-        CU_ASSERT_EQUAL(got_, (n));                                                      \
-    } while (0)
+#define EXPECT_LINES(n, needle) TLSD_TEST_EXPECT_IN_FILE(log_path, text, (n), (needle))
 
 /* A server made without the module, of the test chain, at most max
  * (0: any), with ciphers (NULL: OpenSSL's). */
@@ -254,17 +237,9 @@ static void test_program_candidate(void)
 static void expect_refused(const char *needle)
 {
     SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-    SSL *ssl = SSL_new(ctx);
-    BIO *a, *b;
 
-    CU_ASSERT_PTR_NOT_NULL_FATAL(ssl);
-    CU_ASSERT_FATAL(BIO_new_bio_pair(&a, 0, &b, 0));
-    SSL_set_bio(ssl, a, a);
-    ERR_clear_error();
-    CU_ASSERT(SSL_connect(ssl) <= 0);
-    CU_ASSERT(tlsd_test_take_error(TLSD_R_TLS_REFUSED, needle));
-    SSL_free(ssl);
-    BIO_free(b);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    tlsd_test_expect_refused(ctx, needle);
     SSL_CTX_free(ctx);
 }
 

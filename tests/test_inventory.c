@@ -39,24 +39,7 @@ static void unload(void)
     CONF_modules_unload(0);
 }
 
-static int count(const char *needle)
-{
-    int n = 0;
-
-    tlsd_test_read_file(log_path, text, sizeof(text));
-    for (const char *p = text; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-        n++;
-    return n;
-}
-
-#define EXPECT_LINES(n, needle)                                                          \
-    do {                                                                                 \
-        int got_ = count(needle);                                                        \
-        if (got_ != (n))                                                                 \
-            fprintf(stderr, "\n  expected %d x \"%s\" in the log, got %d:\n%s\n", (n), needle, \
-                    got_, text);                                                         \
-        CU_ASSERT_EQUAL(got_, (n));                                                      \
-    } while (0)
+#define EXPECT_LINES(n, needle) TLSD_TEST_EXPECT_IN_FILE(log_path, text, (n), (needle))
 
 /* A server of chain and key (NULL: leaf-key.pem), at level 0: what a
  * weak peer accepts. */

@@ -334,21 +334,6 @@ static void test_reload_and_unload(void)
 
 /* SSL_connect() on a context made under a broken section: refused before
  * anything is sent, with our reason and the key at fault. */
-static void expect_refused(SSL_CTX *ctx, const char *needle)
-{
-    SSL *ssl = SSL_new(ctx);
-    BIO *a, *b;
-
-    CU_ASSERT_PTR_NOT_NULL_FATAL(ssl);
-    CU_ASSERT_FATAL(BIO_new_bio_pair(&a, 0, &b, 0));
-    SSL_set_bio(ssl, a, a);
-    ERR_clear_error();
-    CU_ASSERT(SSL_connect(ssl) <= 0);
-    CU_ASSERT(tlsd_test_take_error(TLSD_R_TLS_REFUSED, needle));
-    SSL_free(ssl);
-    BIO_free(b);
-}
-
 /* Decision: a broken section fails closed. Without config_diagnostics the
  * load goes on (the rest of [openssl_init] still runs) and every context
  * refuses TLS; with it, OpenSSL fails the load and reports our errors. */
@@ -361,7 +346,7 @@ static void test_broken_section_fails_closed(void)
 
     load("MinProtocol = TLSv9", NULL);
     client = tlsd_test_client_ctx(ROOT);
-    expect_refused(client, "key=MinProtocol value=TLSv9");
+    tlsd_test_expect_refused(client, "key=MinProtocol value=TLSv9");
     CU_ASSERT_FALSE(client_handshake(server, ROOT, &r));
     unload();
     /* Contexts made after the unload are OpenSSL's again. */
@@ -390,7 +375,7 @@ static void test_missing_path_is_an_error(void)
     load(NULL, "[openssl_init]\ntlsdefaults.second = second_sect\n"
                "[second_sect]\nProfile = strict\n");
     ctx = tlsd_test_client_ctx(ROOT);
-    expect_refused(ctx, "section second_sect: key=path is required");
+    tlsd_test_expect_refused(ctx, "section second_sect: key=path is required");
     SSL_CTX_free(ctx);
     unload();
 }

@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <CUnit/CUnit.h>
 #include <openssl/err.h>
+
+#include "tlsdefaults.h"
 
 static int is_ours(unsigned long e)
 {
@@ -44,4 +47,19 @@ int tlsd_test_count_errors(void)
     while ((e = ERR_get_error()) != 0)
         n += is_ours(e);
     return n;
+}
+
+void tlsd_test_expect_refused(SSL_CTX *ctx, const char *needle)
+{
+    SSL *ssl = SSL_new(ctx);
+    BIO *a, *b;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ssl);
+    CU_ASSERT_FATAL(BIO_new_bio_pair(&a, 0, &b, 0));
+    SSL_set_bio(ssl, a, a);
+    ERR_clear_error();
+    CU_ASSERT(SSL_connect(ssl) <= 0);
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_TLS_REFUSED, needle));
+    SSL_free(ssl);
+    BIO_free(b);
 }

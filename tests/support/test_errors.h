@@ -12,4 +12,10 @@ int tlsd_test_take_error(int reason, const char *needle);
  * except that it is cleared. */
 int tlsd_test_count_errors(void);
 
+#include <openssl/ssl.h>
+
+/* A handshake started on a new SSL of ctx fails at once, with
+ * TLSD_R_TLS_REFUSED and needle in its text: a context that refuses TLS. */
+void tlsd_test_expect_refused(SSL_CTX *ctx, const char *needle);
+
 #endif

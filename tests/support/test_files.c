@@ -58,3 +58,13 @@ int tlsd_test_openssl_key_lines(void)
     unlink(path);
     return lines < 0 ? 0 : lines;
 }
+
+int tlsd_test_count_in_file(const char *path, const char *needle, char *buf, size_t cap)
+{
+    int n = 0;
+
+    tlsd_test_read_file(path, buf, cap);
+    for (const char *p = buf; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
