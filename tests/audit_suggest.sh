@@ -23,20 +23,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$certs_tool" "$work" >/dev/null
 
 # start_server NAME ARGS...: sets port.
-start_server() {
-    local name=$1
-    shift
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    OPENSSL_CONF=/dev/null "$openssl" s_server -www -accept "127.0.0.1:$port" -key "$work/leaf-key.pem" \
-        "$@" </dev/null >"$work/$name.log" 2>&1 &
-    servers+=($!)
-    for _ in $(seq 50); do
-        ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    cat "$work/$name.log"
-    fail "s_server $name did not start"
-}
+. "$(dirname "$0")/support/s_server.sh"
 start_server self -cert "$work/selfsigned.pem"
 self_port=$port
 start_server old -cert "$work/leaf.pem" -cert_chain "$work/intermediate.pem" -tls1_1 -cipher 'ALL:@SECLEVEL=0'

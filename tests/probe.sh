@@ -19,20 +19,10 @@ fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 # The careless client's system store: the test root.
 export SSL_CERT_FILE=$work/root.pem
 
-start_server() { # NAME ARGS...: sets port
-    local name=$1
-    shift
-    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    OPENSSL_CONF=/dev/null "$openssl" s_server -accept "127.0.0.1:$port" -key "$work/leaf-key.pem" "$@" \
-        < <(exec sleep 600 2>/dev/null) >"$work/$name.log" 2>&1 &
-    servers+=($!)
-    for _ in $(seq 50); do
-        ss -Hltn "sport = :$port" 2>/dev/null | grep -q . && return 0
-        sleep 0.1
-    done
-    cat "$work/$name.log"
-    fail "s_server $name did not start"
-}
+# start_server NAME ARGS...: sets port; plain s_server, its input held open.
+server_www=0
+server_hold_stdin=1
+. "$(dirname "$0")/support/s_server.sh"
 cnf() { # NAME KEYS [SECTIONS]
     printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = tlsd\n%s\n[tlsd]\npath = %s\nAuditLog = %s\n%s\n' \
         "${3:-}" "$module" "$work/audit.log" "$2" >"$work/$1.cnf"
