@@ -39,7 +39,14 @@ for _ in $(seq 50); do
     [ -S "/run/systemd/journal.$ns/socket" ] && break
     sleep 0.1
 done
-[ -S "/run/systemd/journal.$ns/socket" ] || { cat "$work/journald.log"; fail "journald did not start"; }
+if [ ! -S "/run/systemd/journal.$ns/socket" ]; then
+    cat "$work/journald.log"
+    # A journald that exited at once could not run here at all (no /run,
+    # no rights): the machine's limit, said as a skip; one that runs
+    # without its socket is a failure.
+    kill -0 "${pids[0]}" 2>/dev/null || { echo "SKIP: systemd-journald cannot run on this machine"; exit 77; }
+    fail "journald did not make its socket"
+fi
 
 cnf() {
     printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = sect\n[sect]\npath = %s\n%s\n' \
