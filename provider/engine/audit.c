@@ -275,18 +275,13 @@ typedef struct {
 static void level_reason(X509_STORE_CTX *side, side_result *r)
 {
     X509 *x = X509_STORE_CTX_get_current_cert(side);
-    EVP_PKEY *key = x != NULL ? X509_get0_pubkey(x) : NULL;
-    char text[48];
 
     if (r->error == X509_V_ERR_CA_MD_TOO_WEAK) {
         r->extra |= TLSD_AUDIT_RECORD_SHA1;
         return;
     }
     r->extra |= TLSD_AUDIT_RECORD_WEAK_KEY;
-    snprintf(text, sizeof(text), "%s-%d", key != NULL && EVP_PKEY_get0_type_name(key) != NULL
-                                              ? EVP_PKEY_get0_type_name(key) : "unknown",
-             key != NULL ? EVP_PKEY_get_bits(key) : 0);
-    tlsd_log_fields_token(r->peer_key, sizeof(r->peer_key), text);
+    tlsd_log_fields_key(x != NULL ? X509_get0_pubkey(x) : NULL, r->peer_key, sizeof(r->peer_key));
 }
 
 static int policy_verify(const tlsd_audit *a, X509_STORE_CTX *sctx, SSL *ssl, side_result *r)

@@ -64,11 +64,6 @@ tlsd_audit_record *tlsd_audit_record_find(const SSL *ssl)
     return tlsd_audit_record_find_in(ssl, 0);
 }
 
-tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *ssl)
-{
-    return tlsd_audit_record_of_in(log, ssl, 0, NULL);
-}
-
 tlsd_audit_record *tlsd_audit_record_of_in(tlsd_audit_log *log, const SSL *cssl, int slot,
                                            const char *candidate)
 {

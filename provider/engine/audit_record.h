@@ -52,9 +52,6 @@ typedef struct {
  * Returns 1, or 0 when OpenSSL has no index to give. */
 int tlsd_audit_record_register(void);
 
-/* ssl's record, made (with a reference to log) on first use; NULL when
- * memory is short. */
-tlsd_audit_record *tlsd_audit_record_of(tlsd_audit_log *log, const SSL *ssl);
 
 /* ssl's record if it has one, else NULL. */
 tlsd_audit_record *tlsd_audit_record_find(const SSL *ssl);

@@ -64,22 +64,6 @@ static void sigalg_of(const SSL *ssl, char *out, size_t cap)
     tlsd_log_fields_token(out, cap, text);
 }
 
-/* "RSA-2048", "EC-256", "none". */
-static void peer_key_of(X509 *peer, char *out, size_t cap)
-{
-    EVP_PKEY *key = peer != NULL ? X509_get0_pubkey(peer) : NULL;
-    const char *type = key != NULL ? EVP_PKEY_get0_type_name(key) : NULL;
-    char text[96];
-
-    if (key == NULL) {
-        snprintf(out, cap, "none");
-        return;
-    }
-    snprintf(text, sizeof(text), "%s-%d", type != NULL ? type : OBJ_nid2sn(EVP_PKEY_get_base_id(key)),
-             EVP_PKEY_get_bits(key));
-    tlsd_log_fields_token(out, cap, text);
-}
-
 /* A certificate signed with SHA-1; a self-signed one's signature (a
  * root's) counts for nothing. */
 static int signed_with_sha1(X509 *x)
@@ -128,7 +112,7 @@ void tlsd_inventory_line(const SSL *ssl, int forced, char *buf, size_t cap)
     tlsd_log_fields_peer(ssl, who, sizeof(who));
     group_of(ssl, group, sizeof(group));
     sigalg_of(ssl, sigalg, sizeof(sigalg));
-    peer_key_of(peer, key, sizeof(key));
+    tlsd_log_fields_key(peer != NULL ? X509_get0_pubkey(peer) : NULL, key, sizeof(key));
     snprintf(buf, cap,
              "inventory program=%s pid=%ld role=%s peer=%s version=%s cipher=%s group=%s pq=%s "
              "sigalg=%s peer_key=%s chain_sha1=%s verified=%s resumed=%s",

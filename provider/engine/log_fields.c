@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <openssl/objects.h>
+
 /* Copies text as one token: bytes outside a safe set become \xNN (an SNI
  * name comes from the peer). */
 void tlsd_log_fields_token(char *out, size_t cap, const char *text)
@@ -48,4 +50,18 @@ void tlsd_log_fields_peer(const SSL *ssl, char *out, size_t cap)
             snprintf(addr, sizeof(addr), "[%s]:%u", ip, ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
     }
     tlsd_log_fields_token(out, cap, addr);
+}
+
+void tlsd_log_fields_key(const EVP_PKEY *key, char *out, size_t cap)
+{
+    const char *type = key != NULL ? EVP_PKEY_get0_type_name(key) : NULL;
+    char text[96];
+
+    if (key == NULL) {
+        snprintf(out, cap, "none");
+        return;
+    }
+    snprintf(text, sizeof(text), "%s-%d", type != NULL ? type : OBJ_nid2sn(EVP_PKEY_get_base_id(key)),
+             EVP_PKEY_get_bits(key));
+    tlsd_log_fields_token(out, cap, text);
 }
