@@ -77,8 +77,11 @@ int tlsd_policy_offer_read(tlsd_policy_offer *offer, const tlsd_policy *p)
     BIO_free(b);
     SSL_CTX_free(ctx);
     if ((offer->groups.set && offer->groups.n == 0) || (offer->sigalgs.set && offer->sigalgs.n == 0)) {
-        /* Nothing read: holding an empty list would refuse everything. */
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "reading the policy's groups and signature algorithms");
+        /* Nothing offered (none allowed at the policy's level, or no
+         * memory for the ClientHello): Enforce would hold an empty list
+         * and refuse every connection, so it fails closed, saying so. */
+        TLSD_RAISE(TLSD_R_BAD_VALUE, "key=%s: a client of the policy offers none of it",
+                   offer->groups.set && offer->groups.n == 0 ? "Groups" : "SignatureAlgorithms");
         return 0;
     }
     return 1;
