@@ -40,6 +40,7 @@ static ERR_STRING_DATA err_strings[] = {
      "certificate does not match the server name, checked by tlsdefaults policy (HostnameCheck)"},
     {ERR_PACK(0, 0, TLSD_R_BELOW_SECURITY_LEVEL),
      "below the security level of tlsdefaults floor (Enforce)"},
+    {ERR_PACK(0, 0, TLSD_R_NOT_PER_CONNECTION), "key cannot apply to one destination (Peers)"},
     {0, NULL},
 };
 

@@ -15,6 +15,7 @@
 #include "debug.h"
 #include "errors.h"
 #include "guard_floor.h"
+#include "guard_peer.h"
 #include "keylog.h"
 #include "method_role.h"
 #include "policy_floor.h"
@@ -26,19 +27,17 @@ struct tlsd_guard {
     atomic_int refs;
     int refusing;
     char detail[512]; /* refusing: what is wrong with the configuration */
-    int verify_peer;
-    int hostname_check;
     int enforce;
-    int min_version;            /* Enforce: the protocol floor */
-    tlsd_cipher_set ciphers;    /* Enforce: the suites allowed, and the security level */
-    const tlsd_trust_source *trust;
+    tlsd_guard_rules base;      /* the policy's own; a connection may get a Peers entry's */
+    tlsd_guard_peers *peers;
     tlsd_keylog *keylog; /* opened once, when the configuration is loaded */
     tlsd_audit *audit;   /* Audit: the keys reported instead of refusing */
 };
 
 static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg);
 static void audit_info_cb(const SSL *ssl, int where, int ret);
-static int verification_security(const SSL *s, const tlsd_guard *g, int op, const void *other);
+static int verification_security(const SSL *s, const tlsd_guard *g, const tlsd_guard_rules *r, int op,
+                                 const void *other);
 
 typedef int (*security_cb)(const SSL *s, const SSL_CTX *ctx, int op, int bits,
                            int nid, void *other, void *ex);
@@ -54,16 +53,11 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
 
     if (ok) {
         atomic_init(&g->refs, 1);
-        /* An audited key refuses nothing: audit.c reports instead. */
         tlsd_policy_get_enforced_guards(p, &keys);
-        g->verify_peer = keys.verify_peer;
-        g->hostname_check = keys.hostname_check;
         g->enforce = keys.enforce;
-        g->min_version = keys.min_version;
-        if (g->enforce)
-            ok = tlsd_policy_floor_ciphers(&g->ciphers, p);
-        if (ok && keys.trust_store != NULL)
-            ok = (g->trust = tlsd_trust_store_source(keys.trust_store)) != NULL;
+        ok = tlsd_guard_peer_rules_init(&g->base, p, g->enforce);
+        if (ok)
+            g->peers = tlsd_guard_peers_new(p, g->enforce, &ok);
     }
     if (!ok)
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
@@ -109,11 +103,24 @@ void tlsd_guard_free(tlsd_guard *g)
 {
     if (g == NULL || atomic_fetch_sub(&g->refs, 1) != 1)
         return;
-    tlsd_policy_floor_ciphers_free(&g->ciphers);
+    tlsd_guard_peer_rules_free(&g->base);
+    tlsd_guard_peers_free(g->peers);
     tlsd_keylog_free(g->keylog);
     tlsd_audit_free(g->audit);
     free(g);
 }
+
+/* The rules the guard holds for s (the policy's, or a Peers entry's);
+ * NULL: refuse it. */
+static const tlsd_guard_rules *rules_of(const tlsd_guard *g, const SSL *s)
+{
+    const tlsd_guard_rules *r = tlsd_guard_peers_rules(g->peers, s, &g->base, 0, NULL);
+
+    /* NULL only for a server: its version check refuses it. */
+    return r != NULL ? r : &g->base;
+}
+
+static void entry_verification(SSL *ssl, const tlsd_guard *g, const tlsd_guard_rules *r);
 
 /* OpenSSL asks this callback about every protocol version and every suite
  * it would offer, accept or choose, for every SSL of the context, whatever
@@ -122,6 +129,8 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
                             int nid, void *other, void *ex)
 {
     const tlsd_guard *g = ex;
+    const tlsd_guard_rules *r;
+    int chosen = 0;
 
     if (g != NULL && g->refusing && op == SSL_SECOP_VERSION) {
         /* Called once per candidate version: report it once. */
@@ -129,7 +138,17 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
             TLSD_RAISE(TLSD_R_TLS_REFUSED, "%s", g->detail);
         return 0;
     }
-    if (g != NULL && !verification_security(s, g, op, other))
+    if (g != NULL && !g->refusing) {
+        /* A client's first version check is its handshake's start: a
+         * Peers entry is chosen there, before anything else is weighed. */
+        if ((r = tlsd_guard_peers_rules(g->peers, s, &g->base, op == SSL_SECOP_VERSION, &chosen)) == NULL)
+            return 0;
+        if (chosen)
+            entry_verification((SSL *)s, g, r);
+    } else {
+        r = g != NULL ? &g->base : NULL;
+    }
+    if (g != NULL && !verification_security(s, g, r, op, other))
         return 0;
     if (g != NULL && g->audit != NULL && s != NULL) {
         tlsd_audit_handshake_seen(g->audit, s, SSL_CTX_get_info_callback(SSL_get_SSL_CTX(s)) == audit_info_cb);
@@ -137,16 +156,16 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
     }
     if (g != NULL && g->enforce) {
         if (s != NULL)
-            tlsd_guard_floor_hold_level(s, g->ciphers.security_level);
-        if (op == SSL_SECOP_VERSION && tlsd_policy_floor_version_below(nid, g->min_version)) {
+            tlsd_guard_floor_hold_level(s, r->ciphers.security_level);
+        if (op == SSL_SECOP_VERSION && tlsd_policy_floor_version_below(nid, r->min_version)) {
             if (s != NULL)
-                tlsd_guard_floor_report(s, g->min_version, nid);
+                tlsd_guard_floor_report(s, r->min_version, nid);
             return 0;
         }
         if ((op & SSL_SECOP_OTHER_TYPE) == SSL_SECOP_OTHER_CIPHER && other != NULL
-            && !tlsd_policy_floor_has_cipher(&g->ciphers, other))
+            && !tlsd_policy_floor_has_cipher(&r->ciphers, other))
             return 0;
-        if (!tlsd_policy_offer_allows(&g->ciphers.offer, op, other))
+        if (!tlsd_policy_offer_allows(&r->ciphers.offer, op, other))
             return 0;
     }
     return atomic_load(&openssl_security_cb)(s, ctx, op, bits, nid, other, ex);
@@ -184,7 +203,7 @@ static int refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard *g)
 {
     int error = X509_STORE_CTX_get_error(sctx);
 
-    if (error == X509_V_ERR_HOSTNAME_MISMATCH && g->hostname_check != TLSD_HOSTNAME_CHECK_OFF
+    if (error == X509_V_ERR_HOSTNAME_MISMATCH && rules_of(g, ssl)->hostname_check != TLSD_HOSTNAME_CHECK_OFF
         && !tlsd_server_name_names_peer(SSL_get0_param(ssl))
         && !tlsd_server_name_names_peer(X509_STORE_get0_param(X509_STORE_CTX_get0_store(sctx))))
         return TLSD_R_HOSTNAME_MISMATCH;
@@ -226,26 +245,45 @@ static void report_refusing_key(X509_STORE_CTX *sctx, SSL *ssl, const tlsd_guard
 static int policy_verify_cb(int ok, X509_STORE_CTX *sctx);
 
 /* The verify callback of a context whose program did not choose one, in
- * place of SSL_VERIFY_PEER when VerifyPeer is audited: it changes
- * nothing, and its presence says that the choice was left to the policy
+ * place of SSL_VERIFY_PEER when VerifyPeer is audited, or with
+ * SSL_VERIFY_NONE when only a Peers entry verifies: it changes nothing,
+ * and its presence says that the choice was left to the policy
  * (SSL_CTX_set_verify() by the program replaces it). */
-static int audit_unchosen_verify_cb(int ok, X509_STORE_CTX *sctx)
+static int unchosen_verify_cb(int ok, X509_STORE_CTX *sctx)
 {
     (void)sctx;
     return ok;
 }
 
-/* Whether the audit's mark is still on ssl: verification left to the policy. */
-static int audit_unchosen(const SSL *ssl)
+/* Whether the mark is still on ssl: verification left to the policy. */
+static int verification_unchosen(const SSL *ssl)
 {
     return SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE
-           && SSL_get_verify_callback(ssl) == audit_unchosen_verify_cb;
+           && SSL_get_verify_callback(ssl) == unchosen_verify_cb;
+}
+
+/* A Peers entry's VerifyPeer, on a client connection whose program left
+ * verification to the policy (a mode the module set is still there): the
+ * mode becomes the entry's. A program's own choice stays. */
+static void entry_verification(SSL *ssl, const tlsd_guard *g, const tlsd_guard_rules *r)
+{
+    int mode = SSL_get_verify_mode(ssl);
+    int left = mode == UNCHOSEN_VERIFY_MODE || verification_unchosen(ssl)
+               || (mode == SSL_VERIFY_PEER && SSL_get_verify_callback(ssl) == policy_verify_cb);
+
+    if (!left || (r->verify_peer != 0) == (g->base.verify_peer != 0))
+        return;
+    if (r->verify_peer)
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, policy_verify_cb);
+    else
+        SSL_set_verify(ssl, SSL_VERIFY_NONE, unchosen_verify_cb);
 }
 
 /* The verification of a client connection. */
 static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
 {
     const tlsd_guard *g = arg;
+    const tlsd_guard_rules *r = rules_of(g, ssl);
     enum tlsd_server_name_check name = TLSD_SERVER_NAME_OF_PROGRAM;
     const char *why = NULL;
     char detail[300];
@@ -254,7 +292,7 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
     /* A generic context connecting without a verify mode of its program's
      * choosing: the client it is verifies (SSL_VERIFY_PEER, also for what
      * OpenSSL checks only then, such as Certificate Transparency). */
-    if (g->verify_peer && SSL_get_verify_mode(ssl) == UNCHOSEN_VERIFY_MODE) {
+    if (r->verify_peer && SSL_get_verify_mode(ssl) == UNCHOSEN_VERIFY_MODE) {
         SSL_verify_cb cb = SSL_get_verify_callback(ssl);
 
         if (cb == NULL) {
@@ -264,9 +302,9 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
         }
         SSL_set_verify(ssl, SSL_VERIFY_PEER, cb);
     }
-    if (g->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
+    if (r->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
         name = tlsd_server_name_expect_sni(sctx, ssl, &why);
-    ok = g->audit != NULL ? tlsd_audit_verify(g->audit, sctx, ssl, audit_unchosen(ssl))
+    ok = g->audit != NULL ? tlsd_audit_verify(g->audit, sctx, ssl, verification_unchosen(ssl))
                           : X509_verify_cert(sctx);
     if (ok <= 0)
         report_refusing_key(sctx, ssl, g);
@@ -276,7 +314,7 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
         tlsd_debug("%s", detail);
         ok = fail_host_name(sctx, ssl, TLSD_R_BAD_HOSTNAME, detail);
     } else if (ok > 0 && name == TLSD_SERVER_NAME_NONE
-               && g->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
+               && r->hostname_check == TLSD_HOSTNAME_CHECK_REQUIRE) {
         ok = fail_host_name(sctx, ssl, TLSD_R_NO_SERVER_NAME,
                             "HostnameCheck=require: the client set neither SNI nor a host to check");
     }
@@ -291,7 +329,7 @@ static int guarded_verify_cb(X509_STORE_CTX *sctx, void *arg)
 
     if (ssl == NULL || SSL_is_server(ssl))
         return X509_verify_cert(sctx);
-    if (g->verify_peer == TLSD_VERIFY_PEER_FORCE)
+    if (rules_of(g, ssl)->verify_peer == TLSD_VERIFY_PEER_FORCE)
         return tlsd_verify_lock_run(sctx, ssl, verify_client, g);
     return verify_client(sctx, ssl, g);
 }
@@ -326,13 +364,13 @@ static int policy_verify_cb(int ok, X509_STORE_CTX *sctx)
 
 /* Whether the policy makes this client connection verify its server:
  * the lock always; yes while the verify mode is the one the module set. */
-static int verification_required(const tlsd_guard *g, const SSL *s)
+static int verification_required(const tlsd_guard_rules *r, const SSL *s)
 {
     int mode = SSL_get_verify_mode(s);
 
-    if (g->verify_peer == TLSD_VERIFY_PEER_FORCE)
+    if (r->verify_peer == TLSD_VERIFY_PEER_FORCE)
         return 1;
-    return g->verify_peer
+    return r->verify_peer
            && (mode == UNCHOSEN_VERIFY_MODE
                || (mode == SSL_VERIFY_PEER && SSL_get_verify_callback(s) == policy_verify_cb));
 }
@@ -343,15 +381,16 @@ static int verification_required(const tlsd_guard *g, const SSL *s)
  * makes the client verify; reported when VerifyPeer is audited. PSK and
  * SRP suites, which libssl offers only to a program that set up its own
  * key or password, are that program's own authentication. */
-static int anonymous_suite_allowed(const SSL *s, const tlsd_guard *g, const SSL_CIPHER *c)
+static int anonymous_suite_allowed(const SSL *s, const tlsd_guard *g, const tlsd_guard_rules *r,
+                                   const SSL_CIPHER *c)
 {
-    const char *key = g->verify_peer == TLSD_VERIFY_PEER_FORCE ? "force" : "yes";
+    const char *key = r->verify_peer == TLSD_VERIFY_PEER_FORCE ? "force" : "yes";
 
     if (SSL_CIPHER_get_auth_nid(c) != NID_auth_null)
         return 1;
-    if (!verification_required(g, s)) {
+    if (!verification_required(r, s)) {
         if (g->audit != NULL)
-            tlsd_audit_no_certificate(g->audit, s, audit_unchosen(s));
+            tlsd_audit_no_certificate(g->audit, s, verification_unchosen(s));
         return 1;
     }
     TLSD_RAISE(TLSD_R_PEER_NOT_AUTHENTICATED, "VerifyPeer=%s: the server chose %s, an anonymous "
@@ -363,13 +402,14 @@ static int anonymous_suite_allowed(const SSL *s, const tlsd_guard *g, const SSL_
 
 /* The security callback's part of VerifyPeer, for client connections:
  * a server that no certificate authenticates, and the lock. */
-static int verification_security(const SSL *s, const tlsd_guard *g, int op, const void *other)
+static int verification_security(const SSL *s, const tlsd_guard *g, const tlsd_guard_rules *r, int op,
+                                 const void *other)
 {
     if (s == NULL || SSL_is_server(s))
         return 1;
-    if (op == SSL_SECOP_CIPHER_CHECK && other != NULL && !anonymous_suite_allowed(s, g, other))
+    if (op == SSL_SECOP_CIPHER_CHECK && other != NULL && !anonymous_suite_allowed(s, g, r, other))
         return 0;
-    return g->verify_peer != TLSD_VERIFY_PEER_FORCE
+    return r->verify_peer != TLSD_VERIFY_PEER_FORCE
            || tlsd_verify_lock_security(s, op, other, verify_client, g);
 }
 
@@ -394,7 +434,7 @@ static void install_audit(const tlsd_guard *g, SSL_CTX *ctx, int peer_verifier)
     if (SSL_CTX_get_info_callback(ctx) == NULL)
         SSL_CTX_set_info_callback(ctx, audit_info_cb);
     if (peer_verifier && tlsd_audit_verifies_peer(g->audit))
-        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, audit_unchosen_verify_cb);
+        SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, unchosen_verify_cb);
 }
 
 static void free_guard_cb(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
@@ -429,16 +469,18 @@ int tlsd_guard_install(tlsd_guard *g, SSL_CTX *ctx, CRYPTO_EX_DATA *ad, int idx)
     if (g->refusing)
         return g == &out_of_memory ? -1 : 1;
     if (client || generic) {
-        if (g->verify_peer)
+        if (g->base.verify_peer)
             SSL_CTX_set_verify(ctx, client ? SSL_VERIFY_PEER : UNCHOSEN_VERIFY_MODE,
                                client ? policy_verify_cb : NULL);
-        if ((g->verify_peer && generic) || g->verify_peer == TLSD_VERIFY_PEER_FORCE
-            || g->hostname_check != TLSD_HOSTNAME_CHECK_OFF || g->audit != NULL)
+        else if (tlsd_guard_peers_verify(g->peers))
+            SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, unchosen_verify_cb);
+        if ((g->base.verify_peer && generic) || g->base.verify_peer == TLSD_VERIFY_PEER_FORCE
+            || g->base.hostname_check != TLSD_HOSTNAME_CHECK_OFF || g->audit != NULL || g->peers != NULL)
             SSL_CTX_set_cert_verify_callback(ctx, guarded_verify_cb, g);
         /* Servers never: a client certificate is checked against what the
          * server itself trusts, never against the system's CAs. */
-        if (g->trust != NULL)
-            ok &= tlsd_trust_store_install(g->trust, ctx, TLSD_TRUST_ANCHORLESS_CLIENTS);
+        if (g->base.trust != NULL || tlsd_guard_peers_trust(g->peers))
+            ok &= tlsd_trust_store_install(g->base.trust, ctx, TLSD_TRUST_ANCHORLESS_CLIENTS);
     }
     if (g->audit != NULL)
         install_audit(g, ctx, client || generic);

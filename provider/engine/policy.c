@@ -113,6 +113,10 @@ void tlsd_policy_free(tlsd_policy *p)
         p->other_candidates = c->next_candidate;
         tlsd_policy_free(c);
     }
+    for (size_t i = 0; i < p->n_peers; i++)
+        tlsd_policy_free(p->peers[i].policy);
+    free(p->peers);
+    free(p->peer_names);
     for (int i = 0; i < TLSD_KEY_COUNT; i++) {
         free(p->s[i].value);
         free(p->s[i].origin);
@@ -134,6 +138,30 @@ const tlsd_policy *tlsd_policy_candidate(const tlsd_policy *p)
 const char *tlsd_policy_candidate_name(const tlsd_policy *p)
 {
     return p->candidate != NULL ? p->candidate_name : NULL;
+}
+
+const char *tlsd_policy_peers_name(const tlsd_policy *p)
+{
+    return p->peers_name[0] != '\0' ? p->peers_name : NULL;
+}
+
+size_t tlsd_policy_peer_count(const tlsd_policy *p)
+{
+    return p->n_peers;
+}
+
+int tlsd_policy_peer_at(const tlsd_policy *p, size_t i, tlsd_policy_peer *out)
+{
+    if (i >= p->n_peers)
+        return 0;
+    *out = (tlsd_policy_peer){p->peers[i].name, p->peers[i].section, p->peers[i].policy,
+                              p->peers[i].keys, &p->peer_names[i]};
+    return 1;
+}
+
+int tlsd_policy_peer_for(const tlsd_policy *p, const char *host, const tlsd_peer_address *address)
+{
+    return tlsd_peer_match_best(p->peer_names, p->n_peers, host, address);
 }
 
 const char *tlsd_policy_profile_target(const tlsd_policy *p)

@@ -9,6 +9,7 @@
 #include <openssl/conf.h>
 #include <openssl/ssl.h>
 
+#include "peer_match.h"
 #include "policy_keys.h"
 #include "profile.h"
 #include "program.h"
@@ -170,6 +171,38 @@ const tlsd_profile_gate *tlsd_policy_profile_left_out(const tlsd_policy *p, size
  * the name of its section; NULL without one. */
 const tlsd_policy *tlsd_policy_candidate(const tlsd_policy *p);
 const char *tlsd_policy_candidate_name(const tlsd_policy *p);
+
+/* Peers = SECTION: the section's name (NULL without one), and its entries
+ * in file order. An entry's policy is the one its destination gets: the
+ * module section's keys, the program section's, then the entry's own
+ * section's (keys: 1u << TLSD_KEY_<id> for each key that section sets). */
+const char *tlsd_policy_peers_name(const tlsd_policy *p);
+size_t tlsd_policy_peer_count(const tlsd_policy *p);
+
+typedef struct {
+    const char *name;    /* as written in the Peers section */
+    const char *section; /* the entry's section */
+    const tlsd_policy *policy;
+    unsigned keys;
+    const tlsd_peer_name *match;
+} tlsd_policy_peer;
+
+/* The i-th entry; 0 past the last. */
+int tlsd_policy_peer_at(const tlsd_policy *p, size_t i, tlsd_policy_peer *out);
+
+/* The index of the entry a client connection to host (NULL: none) at
+ * address (NULL: unknown) gets, as the module chooses it; -1: none. */
+int tlsd_policy_peer_for(const tlsd_policy *p, const char *host, const tlsd_peer_address *address);
+
+/* What a Peers entry puts on a client connection when it starts: the
+ * values of the keys its own section sets (but those Audit names), copied
+ * out of the policy (contexts and their connections outlive it). */
+typedef struct tlsd_peer_settings tlsd_peer_settings;
+/* Of entry i of p; NULL when out of memory. */
+tlsd_peer_settings *tlsd_policy_apply_peer_new(const tlsd_policy *p, size_t i);
+/* 1 when every value took on ssl; OpenSSL's errors are kept off the queue. */
+int tlsd_policy_apply_peer(const tlsd_peer_settings *ps, SSL *ssl);
+void tlsd_policy_apply_peer_free(tlsd_peer_settings *ps);
 
 /* 1 when Audit names key: the policy reports instead of applying it. */
 int tlsd_policy_audits(const tlsd_policy *p, const char *key);

@@ -239,6 +239,38 @@ static int copy_setting(tlsd_setting_value *to, const tlsd_setting_value *from)
            && (from->origin == NULL || (to->origin = strdup(from->origin)) != NULL);
 }
 
+/* What side carries for its checks becomes p's: its candidates, its
+ * Peers entries' policies (side's entries keep none) and its sides. */
+static void adopt_checks(tlsd_policy *p, tlsd_policy *side)
+{
+    if (side->candidate != NULL) {
+        side->candidate->next_candidate = p->other_candidates;
+        p->other_candidates = side->candidate;
+        side->candidate = NULL;
+    }
+    while (side->other_candidates != NULL) {
+        tlsd_policy *c = side->other_candidates;
+
+        side->other_candidates = c->next_candidate;
+        c->next_candidate = p->other_candidates;
+        p->other_candidates = c;
+    }
+    /* Its Peers entries' checks too (side's entries keep no policy). */
+    for (size_t i = 0; i < side->n_peers; i++) {
+        side->peers[i].policy->next_candidate = p->other_candidates;
+        p->other_candidates = side->peers[i].policy;
+        side->peers[i].policy = NULL;
+    }
+    /* The sides side carried become p's. */
+    while (side->sides != NULL) {
+        tlsd_side_check *t = side->sides;
+
+        side->sides = t->next;
+        t->next = p->sides;
+        p->sides = t;
+    }
+}
+
 int tlsd_policy_check_also(tlsd_policy *p, tlsd_policy *side, const char *own_origin)
 {
     tlsd_side_check *s;
@@ -276,27 +308,7 @@ int tlsd_policy_check_also(tlsd_policy *p, tlsd_policy *side, const char *own_or
         s = NULL;
     }
     free_side(s); /* NULL once p holds it */
-    /* Its candidate's checks become p's too. */
-    if (side->candidate != NULL) {
-        side->candidate->next_candidate = p->other_candidates;
-        p->other_candidates = side->candidate;
-        side->candidate = NULL;
-    }
-    while (side->other_candidates != NULL) {
-        tlsd_policy *c = side->other_candidates;
-
-        side->other_candidates = c->next_candidate;
-        c->next_candidate = p->other_candidates;
-        p->other_candidates = c;
-    }
-    /* The sides side carried become p's. */
-    while (side->sides != NULL) {
-        tlsd_side_check *t = side->sides;
-
-        side->sides = t->next;
-        t->next = p->sides;
-        p->sides = t;
-    }
+    adopt_checks(p, side);
     tlsd_policy_free(side);
     return ok;
 }
@@ -376,9 +388,13 @@ int tlsd_policy_check(tlsd_policy *p, SSL_CTX *first)
     if (!check_sides(p))
         ok = 0;
     free_sides(p);
-    /* The candidates too: a broken one fails closed as a broken section. */
+    /* The candidates and Peers entries too: a broken one fails closed as a
+     * broken section. */
     if (p->candidate != NULL && !tlsd_policy_check(p->candidate, NULL))
         ok = 0;
+    for (size_t i = 0; i < p->n_peers; i++)
+        if (!tlsd_policy_check(p->peers[i].policy, NULL))
+            ok = 0;
     while (p->other_candidates != NULL) {
         tlsd_policy *c = p->other_candidates;
 

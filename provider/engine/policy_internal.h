@@ -8,6 +8,7 @@
 
 #include <openssl/ssl.h>
 
+#include "peer_match.h"
 #include "policy.h"
 #include "profile.h"
 
@@ -42,6 +43,7 @@ typedef struct {
     const char *label;
     tlsd_key_reader *read;
     int show;
+    int peer; /* a Peers entry may set it */
 } tlsd_key_def;
 
 /* The names tables rows point at (policy_keys.c). */
@@ -93,6 +95,15 @@ typedef struct tlsd_side_check {
 
 #define TLSD_MAX_LEFT_OUT 8
 
+/* One entry of Peers = SECTION: the policy its destination gets (the
+ * module's and program's keys, then its own section's). */
+typedef struct {
+    char name[256];     /* as written */
+    char section[128];
+    tlsd_policy *policy;
+    unsigned keys;      /* 1u << id for each key its own section sets */
+} tlsd_peer_entry;
+
 struct tlsd_policy {
     const tlsd_profile *profile; /* as named: a moving name stays itself */
     const tlsd_profile_gate *left_out[TLSD_MAX_LEFT_OUT]; /* what this OpenSSL lacks */
@@ -104,10 +115,16 @@ struct tlsd_policy {
     tlsd_pending_check *pending, **pending_tail;
     tlsd_side_check *sides;
     /* Candidate = SECTION: the policy audited beside this one, never
-     * applied; deferred, the candidates of the programs this process is
-     * not, kept for their checks (next_candidate links them). */
+     * applied; deferred, the candidates and Peers entries of the programs
+     * this process is not, kept for their checks (next_candidate links
+     * them). */
     struct tlsd_policy *candidate, *other_candidates, *next_candidate;
     char candidate_name[128];
+    /* Peers = SECTION: names[i] chooses peers[i] (peer_match.h). */
+    char peers_name[128];
+    tlsd_peer_name *peer_names;
+    tlsd_peer_entry *peers;
+    size_t n_peers;
 };
 
 /* policy.c: a context of method for the engine's own use, made so that
@@ -123,6 +140,34 @@ int tlsd_policy_check_value(tlsd_policy *p, const tlsd_key_def *def, const char 
                             const char *value, const char *origin);
 /* Frees p's remembered checks and its sides. */
 void tlsd_policy_check_free(tlsd_policy *p);
+
+/* policy_section.c: the kinds of section, and one section's keys in the
+ * order a policy takes them. */
+enum tlsd_section_kind { MODULE_SECTION, PROGRAM_SECTION, CANDIDATE_SECTION, PEER_SECTION };
+
+typedef struct {
+    STACK_OF(CONF_VALUE) *values;
+    const char *origin;
+    enum tlsd_section_kind kind;
+} tlsd_section_layer;
+
+/* Sets every key of values but the section's own ones; reports every bad
+ * key. 1 when all were good. */
+int tlsd_policy_section_set_keys(tlsd_policy *p, STACK_OF(CONF_VALUE) *values, const char *origin,
+                                 enum tlsd_section_kind kind);
+
+/* A policy of profile with the keys of layers[0..n): the errors of the
+ * last are reported; those before were reported when their own policy was
+ * read, and only memory fails them here (raised as out of memory, naming
+ * what). NULL on error. */
+tlsd_policy *tlsd_policy_section_layered(const char *profile, const tlsd_section_layer *layers, size_t n,
+                                         const char *what);
+
+/* policy_peers.c: Peers = name, read by the last of base's layers, each
+ * entry's policy made of base's layers and the entry's section; attached
+ * to p. Every bad entry is reported. 1, or 0 (p then fails closed). */
+int tlsd_policy_peers_attach(const CONF *cnf, tlsd_policy *p, const char *name,
+                             const tlsd_section_layer *base, size_t n_base);
 
 /* policy_apply.c: runs one SSL_CONF command on ctx, with OpenSSL's
  * openssl.cnf spelling (SSL_CONF_FLAG_FILE). 1 when it took. */

@@ -50,8 +50,8 @@ const tlsd_flag_name tlsd_hostname_check_names[] = {
     {"require", TLSD_HOSTNAME_CHECK_REQUIRE}, BOOLEAN_NAMES, {NULL, 0},
 };
 
-#define TLSD_KEY_ROW_(id, name, kind, names, audit, unset, label, read, show) \
-    [TLSD_KEY_##id] = {name, kind, names, TLSD_AUDIT_##id, unset, label, read, show},
+#define TLSD_KEY_ROW_(id, name, kind, names, audit, unset, label, read, show, peer) \
+    [TLSD_KEY_##id] = {name, kind, names, TLSD_AUDIT_##id, unset, label, read, show, peer},
 
 const tlsd_key_def tlsd_policy_keys[TLSD_KEY_COUNT] = {TLSD_POLICY_KEYS(TLSD_KEY_ROW_)};
 

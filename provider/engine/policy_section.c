@@ -3,6 +3,7 @@
 #include "policy.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -34,7 +35,7 @@ static int module_only_key(const char *name)
  * the enforced policy can name. */
 static int not_in_candidate(const char *name)
 {
-    static const char *const keys[] = {"path", "Programs", "Candidate", "Audit", "AuditLog",
+    static const char *const keys[] = {"path", "Programs", "Candidate", "Peers", "Audit", "AuditLog",
                                        "Inventory", "KeyLog"};
 
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -43,18 +44,42 @@ static int not_in_candidate(const char *name)
     return 0;
 }
 
-enum section_kind { MODULE_SECTION, PROGRAM_SECTION, CANDIDATE_SECTION };
+/* A key a Peers entry may not set: one that is not about one client
+ * connection (the key table's peer column), or a section's own key. */
+static int refused_in_peer(const CONF_VALUE *v, const char *origin)
+{
+    enum tlsd_key_id id;
+    const tlsd_key_def *def = tlsd_policy_keys_find(v->name, &id);
 
-/* Sets every key of values but the section's own ones (Candidate, and for
- * a module section path, Profile and Programs); reports every bad key, not
- * only the first. 1 when all were good. */
-static int set_keys(tlsd_policy *p, STACK_OF(CONF_VALUE) *values, const char *origin,
-                    enum section_kind kind)
+    if (def != NULL && def->peer)
+        return 0;
+    if (def == NULL && !module_only_key(v->name) && strcasecmp(v->name, "Candidate") != 0
+        && strcasecmp(v->name, "Peers") != 0)
+        return 0; /* unknown: tlsd_policy_set() names it */
+    TLSD_RAISE(TLSD_R_NOT_PER_CONNECTION, "%.200s: key=%.128s: a Peers entry sets the protocol "
+               "bounds, cipher lists, Groups, SignatureAlgorithms, VerifyPeer, HostnameCheck, "
+               "VerifyFlags, HostFlags and TrustStore of one destination; this key is the whole "
+               "policy's", origin, v->name);
+    return 1;
+}
+
+/* Sets every key of values but the section's own ones (Candidate, Peers,
+ * and for a module section path, Profile and Programs); reports every bad
+ * key, not only the first. 1 when all were good. */
+int tlsd_policy_section_set_keys(tlsd_policy *p, STACK_OF(CONF_VALUE) *values, const char *origin,
+                                 enum tlsd_section_kind kind)
 {
     int ok = 1;
 
     for (int i = 0; i < sk_CONF_VALUE_num(values); i++) {
         const CONF_VALUE *v = sk_CONF_VALUE_value(values, i);
+
+        if (kind == PEER_SECTION && refused_in_peer(v, origin)) {
+            ok = 0;
+            continue;
+        }
+        if (strcasecmp(v->name, "Peers") == 0 && kind != CANDIDATE_SECTION)
+            continue;
 
         if (kind == CANDIDATE_SECTION && not_in_candidate(v->name)) {
             TLSD_RAISE(TLSD_R_UNKNOWN_KEY, "%.200s: key=%.128s: a candidate section holds a Profile "
@@ -113,7 +138,7 @@ static int attach_candidate(const CONF *cnf, tlsd_policy *p, const char *name, c
     if ((c = tlsd_policy_new(profile != NULL ? profile : tlsd_policy_profile(p))) == NULL)
         return 0;
     snprintf(own, sizeof(own), "section %.200s (candidate)", name);
-    ok = set_keys(c, values, own, CANDIDATE_SECTION);
+    ok = tlsd_policy_section_set_keys(c, values, own, CANDIDATE_SECTION);
     if (!tlsd_policy_check_finish(c) || !ok) {
         tlsd_policy_free(c);
         return 0;
@@ -124,6 +149,33 @@ static int attach_candidate(const CONF *cnf, tlsd_policy *p, const char *name, c
     return 1;
 }
 
+/* A policy of profile with the keys of layers[0..n): the errors of the
+ * last are reported; those before were read into a policy of their own
+ * already, with their errors reported there, and only memory can fail
+ * them here (a key left out would weaken the new policy: out of memory,
+ * naming what). NULL on error. */
+tlsd_policy *tlsd_policy_section_layered(const char *profile, const tlsd_section_layer *layers, size_t n,
+                                         const char *what)
+{
+    tlsd_policy *p = tlsd_policy_new(profile);
+    int ok = p != NULL;
+
+    for (size_t i = 0; ok && i + 1 < n; i++) {
+        ERR_set_mark();
+        ok = tlsd_policy_section_set_keys(p, layers[i].values, layers[i].origin, layers[i].kind);
+        ERR_pop_to_mark();
+        if (!ok)
+            TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "%.256s", what);
+    }
+    if (ok)
+        ok = tlsd_policy_section_set_keys(p, layers[n - 1].values, layers[n - 1].origin, layers[n - 1].kind);
+    if (!ok) {
+        tlsd_policy_free(p);
+        return NULL;
+    }
+    return p;
+}
+
 /* The policy of one Programs entry: the module section's, then the program
  * section's keys. Errors of the module section were reported already. */
 static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
@@ -132,8 +184,9 @@ static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
                                    const char *programs, char *origin, size_t origin_cap)
 {
     STACK_OF(CONF_VALUE) *values = NCONF_get_section(cnf, entry->value);
+    tlsd_section_layer layers[2];
     tlsd_policy *p;
-    int ok;
+    int ok = 1;
 
     if (tlsd_program_entry_kind(entry->name) < 0) {
         TLSD_RAISE(TLSD_R_BAD_VALUE,
@@ -146,28 +199,22 @@ static tlsd_policy *program_policy(const CONF *cnf, const char *profile,
                    "no section %.128s", programs, entry->name, entry->value, entry->value);
         return NULL;
     }
-    if ((p = tlsd_policy_new(profile)) == NULL)
-        return NULL;
-    ERR_set_mark();
-    ok = set_keys(p, module_values, module_origin, MODULE_SECTION);
-    ERR_pop_to_mark();
-    if (!ok) {
-        /* Values the module section's own policy took: only memory fails
-         * here, and a key left out would weaken the program's policy. */
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "section %.128s (program %.128s)", entry->value,
-                   entry->name);
-        tlsd_policy_free(p);
-        return NULL;
-    }
     snprintf(origin, origin_cap, "section %.200s (program %.200s)", entry->value, entry->name);
-    ok = set_keys(p, values, origin, PROGRAM_SECTION);
-    /* Its own Candidate, else the module section's. */
-    if (value_of(values, "Candidate") != NULL)
+    layers[0] = (tlsd_section_layer){module_values, module_origin, MODULE_SECTION};
+    layers[1] = (tlsd_section_layer){values, origin, PROGRAM_SECTION};
+    if ((p = tlsd_policy_section_layered(profile, layers, 2, origin)) == NULL)
+        ok = 0;
+    /* Its own Candidate and Peers, else the module section's. */
+    if (p != NULL && value_of(values, "Candidate") != NULL)
         ok &= attach_candidate(cnf, p, value_of(values, "Candidate"), origin);
-    else if (value_of(module_values, "Candidate") != NULL)
+    else if (p != NULL && value_of(module_values, "Candidate") != NULL)
         ok &= attach_candidate(cnf, p, value_of(module_values, "Candidate"), module_origin);
+    if (p != NULL && value_of(values, "Peers") != NULL)
+        ok &= tlsd_policy_peers_attach(cnf, p, value_of(values, "Peers"), layers, 2);
+    else if (p != NULL && value_of(module_values, "Peers") != NULL)
+        ok &= tlsd_policy_peers_attach(cnf, p, value_of(module_values, "Peers"), layers, 2);
     /* The range check names both origins. */
-    if (!tlsd_policy_check_finish(p) || !ok) {
+    if (p == NULL || !tlsd_policy_check_finish(p) || !ok) {
         tlsd_policy_free(p);
         return NULL;
     }
@@ -246,9 +293,12 @@ static tlsd_policy *module_policy(const CONF *cnf, const char *section,
     p = tlsd_policy_new(profile != NULL ? profile : "python");
     if (p == NULL)
         return NULL;
-    if (!set_keys(p, values, origin, MODULE_SECTION))
+    if (!tlsd_policy_section_set_keys(p, values, origin, MODULE_SECTION))
         *ok = 0;
     if (value_of(values, "Candidate") != NULL && !attach_candidate(cnf, p, value_of(values, "Candidate"), origin))
+        *ok = 0;
+    if (value_of(values, "Peers") != NULL
+        && !tlsd_policy_peers_attach(cnf, p, value_of(values, "Peers"), &(tlsd_section_layer){values, origin, MODULE_SECTION}, 1))
         *ok = 0;
     if (*ok)
         *ok = tlsd_policy_check_finish(p);

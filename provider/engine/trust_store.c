@@ -102,11 +102,17 @@ static int holds_certificates(X509_STORE *store)
     return found;
 }
 
+/* The SSL ex_data index of a connection's own source (a Peers entry's
+ * TrustStore), registered with the store index; &no_source: none. */
+static int connection_index = -1;
+static const binding no_source = {NULL, TLSD_TRUST_ANCHORLESS_CLIENTS};
+
 /* The source this verification may consult, or NULL. */
 static const tlsd_trust_source *source_for(const X509_STORE_CTX *sctx)
 {
     X509_STORE *own = X509_STORE_CTX_get0_store(sctx);
     const binding *b = own != NULL ? X509_STORE_get_ex_data(own, store_index) : NULL;
+    const binding *of_connection;
     SSL *ssl;
 
     if (b == NULL)
@@ -116,6 +122,8 @@ static const tlsd_trust_source *source_for(const X509_STORE_CTX *sctx)
     ssl = X509_STORE_CTX_get_ex_data(sctx, SSL_get_ex_data_X509_STORE_CTX_idx());
     if (ssl == NULL || SSL_is_server(ssl) || holds_certificates(own))
         return NULL;
+    if (connection_index >= 0 && (of_connection = SSL_get_ex_data(ssl, connection_index)) != NULL)
+        return of_connection->src;
     return b->src;
 }
 
@@ -180,6 +188,7 @@ static STACK_OF(X509) *lookup_certs_cb(lookup_ctx *sctx, const X509_NAME *name)
 static void register_store_index(void)
 {
     store_index = X509_STORE_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    connection_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 }
 
 void tlsd_trust_store_fork_locks(void)
@@ -217,15 +226,28 @@ const tlsd_trust_source *tlsd_trust_store_source(const char *source)
 int tlsd_trust_store_install(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_trust_use use)
 {
     X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    const binding *b = src != NULL ? &src->uses[use] : &no_source;
 
     if (!CRYPTO_THREAD_run_once(&store_index_once, register_store_index) || store_index < 0
-        || store == NULL
-        || !X509_STORE_set_ex_data(store, store_index, (void *)&src->uses[use])) {
-        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "trust store %s", src->source);
+        || connection_index < 0 || store == NULL
+        || !X509_STORE_set_ex_data(store, store_index, (void *)b)) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "trust store %s", src != NULL ? src->source : "none");
         return 0;
     }
     X509_STORE_set_get_issuer(store, get_issuer_cb);
     X509_STORE_set_lookup_certs(store, lookup_certs_cb);
+    return 1;
+}
+
+int tlsd_trust_store_for_connection(SSL *ssl, const tlsd_trust_source *src)
+{
+    const binding *b = src != NULL ? &src->uses[TLSD_TRUST_ANCHORLESS_CLIENTS] : &no_source;
+
+    if (!CRYPTO_THREAD_run_once(&store_index_once, register_store_index) || connection_index < 0
+        || !SSL_set_ex_data(ssl, connection_index, (void *)b)) {
+        TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "trust store %s", src != NULL ? src->source : "none");
+        return 0;
+    }
     return 1;
 }
 

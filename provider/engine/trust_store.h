@@ -31,8 +31,16 @@ typedef enum {
 } tlsd_trust_use;
 
 /* Lets ctx's verifications consult src. Nothing is read, copied into the
- * context's store, or shared with another context. 1 or 0. */
+ * context's store, or shared with another context. src NULL (for
+ * TLSD_TRUST_ANCHORLESS_CLIENTS only): none, unless a connection has a
+ * source of its own. 1 or 0. */
 int tlsd_trust_store_install(const tlsd_trust_source *src, SSL_CTX *ctx, tlsd_trust_use use);
+
+/* A Peers entry's TrustStore: the source ssl's verification consults in
+ * place of its context's (NULL: none), under the same rule (a client
+ * whose context's store holds no certificate). 1, or 0 when out of
+ * memory (raised). */
+int tlsd_trust_store_for_connection(SSL *ssl, const tlsd_trust_source *src);
 
 /* What "system" means in this process: "file F, directory D". */
 void tlsd_trust_store_system_locations(char *buf, size_t cap);

@@ -109,6 +109,8 @@ TLSD_API int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path);
 #define TLSD_R_PEER_NOT_AUTHENTICATED 133
 #define TLSD_R_HOSTNAME_MISMATCH 134
 #define TLSD_R_BELOW_SECURITY_LEVEL 135
+/* A key in a Peers entry that cannot apply to one connection. */
+#define TLSD_R_NOT_PER_CONNECTION 136
 
 #ifdef __cplusplus
 }
