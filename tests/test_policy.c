@@ -11,6 +11,7 @@
 #include "errors.h"
 #include "policy.h"
 #include "python_parity.h"
+#include "test_config.h"
 #include "test_errors.h"
 #include "test_main.h"
 
@@ -249,21 +250,9 @@ static void test_unknown_profile_and_range(void)
     tlsd_policy_free(p);
 }
 
-static CONF *conf_from(const char *text)
-{
-    CONF *conf = NCONF_new(NULL);
-    BIO *bio = BIO_new_mem_buf(text, -1);
-    long line = 0;
-
-    CU_ASSERT_FATAL(conf != NULL && bio != NULL);
-    CU_ASSERT_FATAL(NCONF_load_bio(conf, bio, &line) > 0);
-    BIO_free(bio);
-    return conf;
-}
-
 static void test_section_profile_first_then_keys_in_order(void)
 {
-    CONF *conf = conf_from("[s]\n"
+    CONF *conf = tlsd_test_conf_from_text("[s]\n"
                            "path = /nowhere/tlsdefaults.so\n"
                            "CipherString = ECDHE+AESGCM\n"
                            "Profile = system\n"
@@ -283,7 +272,7 @@ static void test_section_profile_first_then_keys_in_order(void)
 
 static void test_section_reports_every_bad_key(void)
 {
-    CONF *conf = conf_from("[s]\n"
+    CONF *conf = tlsd_test_conf_from_text("[s]\n"
                            "MinProtocol = TLSv9\n"
                            "Colour = blue\n"
                            "VerifyFlags = X509Strict\n");
@@ -302,10 +291,10 @@ static void test_section_reports_every_bad_key(void)
  * or the default section's; "Path" is never seen by OpenSSL. */
 static void test_section_path_as_openssl_reads_it(void)
 {
-    CONF *conf = conf_from("path = /default/tlsdefaults.so\n"
+    CONF *conf = tlsd_test_conf_from_text("path = /default/tlsdefaults.so\n"
                            "[s]\nPath = /nowhere/tlsdefaults.so\n"
                            "[t]\nPATH = /nowhere/tlsdefaults.so\n");
-    CONF *no_default = conf_from("[s]\nPath = /nowhere/tlsdefaults.so\nMinProtocol = TLSv1.2\n"
+    CONF *no_default = tlsd_test_conf_from_text("[s]\nPath = /nowhere/tlsdefaults.so\nMinProtocol = TLSv1.2\n"
                                  "[u]\nMinProtocol = TLSv1.2\n");
     tlsd_policy *p;
 

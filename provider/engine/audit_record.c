@@ -10,6 +10,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "debug.h"
+#include "guard_peer.h"
 #include "log_fields.h"
 #include "policy_floor.h"
 #include "program.h"
@@ -77,6 +78,9 @@ tlsd_audit_record *tlsd_audit_record_of_in(tlsd_audit_log *log, const SSL *cssl,
     r->log = tlsd_audit_log_ref(log);
     r->server = SSL_is_server(ssl);
     tlsd_log_fields_peer(ssl, r->peer, sizeof(r->peer));
+    /* Chosen at the handshake's first check, before any reason. */
+    if (tlsd_guard_peer_entry(ssl) != NULL)
+        tlsd_log_fields_token(r->peer_entry, sizeof(r->peer_entry), tlsd_guard_peer_entry(ssl));
     if (candidate != NULL)
         tlsd_log_fields_token(r->candidate, sizeof(r->candidate), candidate);
     if (!SSL_set_ex_data(ssl, record_index[slot], r)) {
@@ -169,6 +173,8 @@ void tlsd_audit_record_write(tlsd_audit_record *r)
         append(line, sizeof(line), " sigalg=%s%s", r->sigalg, "");
     if (r->candidate[0] != '\0')
         append(line, sizeof(line), " candidate=%s%s", r->candidate, "");
+    if (r->peer_entry[0] != '\0')
+        append(line, sizeof(line), " peer_entry=%s%s", r->peer_entry, "");
     tlsd_debug("%s", line);
     tlsd_audit_log_write(r->log, line);
 }

@@ -45,6 +45,7 @@ typedef struct {
     int negotiated_checked, written;
     const void *audit;              /* Inventory: the audit whose end to run (audit.c) */
     char candidate[160];            /* the candidate's section; "": the audit's own */
+    char peer_entry[160];           /* the Peers entry the connection got; "": none */
     unsigned long inventory_done;   /* the last handshake its line was written for */
 } tlsd_audit_record;
 
@@ -65,7 +66,8 @@ tlsd_audit_record *tlsd_audit_record_find_in(const SSL *ssl, int slot);
 
 /* Writes r's line, once, when it holds a reason: "audit program=NAME
  * pid=N role=client peer=NAME reasons=Key:what,... [x509_error=N
- * x509_text="..."] [version=V floor=F] [cipher=C] [candidate=SECTION]". */
+ * x509_text="..."] [version=V floor=F] [cipher=C] [candidate=SECTION]
+ * [peer_entry=NAME]". */
 void tlsd_audit_record_write(tlsd_audit_record *r);
 
 #endif

@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include "debug.h"
+#include "guard_peer.h"
 #include "log_fields.h"
 #include "program.h"
 
@@ -121,6 +122,13 @@ void tlsd_inventory_line(const SSL *ssl, int forced, char *buf, size_t cap)
              tlsd_inventory_is_pq_group(group) ? "yes" : "no", sigalg, key,
              chain_has_sha1(ssl, peer) ? "yes" : "no", verified_of(ssl, peer, forced),
              SSL_session_reused(ssl) ? "yes" : "no");
+    if (tlsd_guard_peer_entry(ssl) != NULL) {
+        size_t used = strlen(buf);
+        char entry[160];
+
+        tlsd_log_fields_token(entry, sizeof(entry), tlsd_guard_peer_entry(ssl));
+        snprintf(buf + used, cap - used, " peer_entry=%s", entry);
+    }
 }
 
 /* The handshake's Finished messages, folded (FNV-1a): they differ for

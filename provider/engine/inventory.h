@@ -15,7 +15,8 @@
 
 /* "inventory program=... pid=... role=... peer=... version=... cipher=...
  * group=... pq=yes|no sigalg=... peer_key=TYPE-BITS|none chain_sha1=yes|no
- * verified=yes|no|none resumed=yes|no" of ssl's handshake. forced: the
+ * verified=yes|no|none resumed=yes|no[ peer_entry=NAME]" of ssl's
+ * handshake (peer_entry: the Peers entry it got). forced: the
  * policy's lock (VerifyPeer = force) verified the peer whatever the
  * program's mode. */
 void tlsd_inventory_line(const SSL *ssl, int forced, char *buf, size_t cap);

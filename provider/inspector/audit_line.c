@@ -23,7 +23,7 @@
 static const char *const field_names[] = {"program", "pid", "role", "peer", "reasons",
                                           "x509_error", "x509_text", "version", "floor",
                                           "cipher", "peer_key", "dh_bits", "group", "sigalg",
-                                          "candidate"};
+                                          "candidate", "peer_entry"};
 
 /* "Key:what,Key:what": the reasons audit.c writes. */
 static int reasons_shape(const char *s, size_t len)
@@ -66,7 +66,8 @@ static int shapes(const tlsd_audit_line *f)
            && (err == NULL || tlsd_log_lines_all_of(err + minus, f->len[F_X509_ERROR] - (size_t)minus, DIGITS))
            && (f->value[F_VERSION] == NULL || (f->len[F_VERSION] > 0 && f->len[F_FLOOR] > 0))
            && (f->value[F_CIPHER] == NULL || f->len[F_CIPHER] > 0)
-           && (f->value[TLSD_AUDIT_LINE_CANDIDATE] == NULL || f->len[TLSD_AUDIT_LINE_CANDIDATE] > 0);
+           && (f->value[TLSD_AUDIT_LINE_CANDIDATE] == NULL || f->len[TLSD_AUDIT_LINE_CANDIDATE] > 0)
+           && (f->value[TLSD_AUDIT_LINE_PEER_ENTRY] == NULL || f->len[TLSD_AUDIT_LINE_PEER_ENTRY] > 0);
 }
 
 /* msg: what follows the tag. The fields in audit.c's order, optional ones

@@ -2,7 +2,8 @@
 /* One audit line of the module's exact shape (tlsd_audit_record_write):
  * "audit program=P pid=N role=client|server peer=S reasons=K:w,...
  * [x509_error=N x509_text="..."] [version=V floor=F] [cipher=C]
- * [peer_key=K] [dh_bits=N] [group=G] [sigalg=0xNNNN] [candidate=SECTION]", read by
+ * [peer_key=K] [dh_bits=N] [group=G] [sigalg=0xNNNN] [candidate=SECTION]
+ * [peer_entry=NAME]", read by
  * --audit-report and --suggest. */
 #ifndef TLSD_AUDIT_LINE_H
 #define TLSD_AUDIT_LINE_H
@@ -14,7 +15,7 @@ enum {
     TLSD_AUDIT_LINE_REASONS, TLSD_AUDIT_LINE_X509_ERROR, TLSD_AUDIT_LINE_X509_TEXT,
     TLSD_AUDIT_LINE_VERSION, TLSD_AUDIT_LINE_FLOOR, TLSD_AUDIT_LINE_CIPHER, TLSD_AUDIT_LINE_PEER_KEY,
     TLSD_AUDIT_LINE_DH_BITS, TLSD_AUDIT_LINE_GROUP, TLSD_AUDIT_LINE_SIGALG, TLSD_AUDIT_LINE_CANDIDATE,
-    TLSD_AUDIT_LINE_FIELDS
+    TLSD_AUDIT_LINE_PEER_ENTRY, TLSD_AUDIT_LINE_FIELDS
 };
 
 typedef struct {

@@ -47,3 +47,15 @@ const char *const *tlsd_test_env_with(const char *cnf, int debug)
     list[1] = debug ? "TLSDEFAULTS_DEBUG=1" : "TLSDEFAULTS_DEBUG=";
     return list;
 }
+
+CONF *tlsd_test_conf_from_text(const char *text)
+{
+    CONF *conf = NCONF_new(NULL);
+    BIO *bio = BIO_new_mem_buf(text, -1);
+    long line = 0;
+
+    CU_ASSERT_FATAL(conf != NULL && bio != NULL);
+    CU_ASSERT_FATAL(NCONF_load_bio(conf, bio, &line) > 0);
+    BIO_free(bio);
+    return conf;
+}

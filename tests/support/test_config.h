@@ -21,4 +21,9 @@ void tlsd_test_load_module(const char *name, const char *keys, const char *extra
  * storage: valid until the next call. */
 const char *const *tlsd_test_env_with(const char *cnf, int debug);
 
+/* A configuration parsed from text; a CUnit fatal failure when it does
+ * not parse. NCONF_free() it. */
+#include <openssl/conf.h>
+CONF *tlsd_test_conf_from_text(const char *text);
+
 #endif
