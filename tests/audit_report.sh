@@ -173,13 +173,16 @@ grep -Eq '^  peer a=b +1$' "$work/escaped.txt" || fail "escaped peer name"
     printf 'tlsdefaults[1]: audit program=curl pid=1 role=client peer=a.test reasons=MinProtocol:version-below-floor version=TLSv1.2 floor=TLSv1.3 candidate=next_sect\n'
     printf 'tlsdefaults[1]: audit program=curl pid=1 role=client peer=b.test reasons=SecurityLevel:weak-key x509_error=66 x509_text="EE certificate key too weak" peer_key=RSA-1024 candidate=next_sect\n'
     printf 'tlsdefaults[1]: audit program=curl pid=1 role=client peer=c.test reasons=Groups:group-not-allowed group=x25519 candidate=next_sect\n'
+    printf 'tlsdefaults[1]: audit program=curl pid=1 role=client peer=d.test reasons=VerifyPeer:unverified,SecurityLevel:sha1-signature x509_error=68 x509_text="CA signature digest algorithm too weak"\n'
 } >"$work/candidate.log"
 "$inspector" --audit-report "$work/candidate.log" >"$work/candidate.txt" || fail "candidate report exit $?"
-grep -q '^Connections the policy would have refused: 1,' "$work/candidate.txt" || fail "candidate lines counted as the policy's"
+grep -q '^Connections the policy would have refused: 2,' "$work/candidate.txt" || fail "candidate lines counted as the policy's"
+# A reason's what with a digit (the module's SecurityLevel:sha1-signature) is of its shape.
+grep -Eq '^  SecurityLevel:sha1-signature +1$' "$work/candidate.txt" || fail "SecurityLevel:sha1-signature not counted"
 grep -q '^Connections a candidate would refuse: 3 ' "$work/candidate.txt" || fail "candidate total"
 grep -q '^curl \[candidate next_sect\]: 3 connections, 3 peers$' "$work/candidate.txt" || fail "candidate entry"
 grep -Eq '^  SecurityLevel:weak-key +1$' "$work/candidate.txt" || fail "SecurityLevel reason"
-"$inspector" --audit-report "$work/candidate.log" --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["connections"] == 1 and r["candidate_connections"] == 3, r' ||
+"$inspector" --audit-report "$work/candidate.log" --json | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r["connections"] == 2 and r["candidate_connections"] == 3, r' ||
     fail "candidate counts in JSON"
 
 # No audit line at all: exit 1; an unreadable file: 2.

@@ -25,7 +25,8 @@ static const char *const field_names[] = {"program", "pid", "role", "peer", "rea
                                           "cipher", "peer_key", "dh_bits", "group", "sigalg",
                                           "candidate", "peer_entry"};
 
-/* "Key:what,Key:what": the reasons audit.c writes. */
+/* "Key:what,Key:what": the reasons audit_record.c writes (a what may hold
+ * digits: SecurityLevel:sha1-signature). */
 static int reasons_shape(const char *s, size_t len)
 {
     while (len > 0) {
@@ -35,7 +36,7 @@ static int reasons_shape(const char *s, size_t len)
         if (one > len)
             one = len;
         if (colon == NULL || !tlsd_log_lines_all_of(s, (size_t)(colon - s), UPPER LOWER)
-            || !tlsd_log_lines_all_of(colon + 1, one - (size_t)(colon + 1 - s), LOWER "-"))
+            || !tlsd_log_lines_all_of(colon + 1, one - (size_t)(colon + 1 - s), LOWER DIGITS "-"))
             return 0;
         s += one;
         len -= one;
