@@ -5,7 +5,9 @@
 # candidate's, each with its outcome or its refusal and the keys behind
 # it; exit 0 when the enforced handshake connects, 1 when the policy
 # refuses it, 2 when nothing listens, 64 on a bad target; --program gives
-# that program's policy; --json parses.
+# that program's policy; --json parses; a Peers entry that matches the
+# target applies to the probe's handshake, and --peer NAME shows its
+# policy.
 #
 # usage: probe.sh INSPECTOR MODULE OPENSSL_PROGRAM CERTS_TOOL
 set -euo pipefail
@@ -80,5 +82,41 @@ probe bad-usage 64 --servername x --config "$work/candidate.cnf"
 sleep 0.5
 # (Its own error lines, for the candidate's refused handshake, are not data.)
 ! grep -qv ':error:\|^ERROR$' "$work/tls12.log" || { fail "s_server read application data:"; cat "$work/tls12.log"; }
+# Peers (issue 24): the probe's handshake gets the entry its target
+# matches, as the module's would; the control: another name does not.
+start_server tls11 -quiet -cert "$work/leaf.pem" -cert_chain "$work/intermediate.pem" -tls1_1 -cipher 'ALL:@SECLEVEL=0'
+tls11=$port
+cnf peers "Enforce = yes
+Peers = peers" "[peers]
+legacy.test = legacy
+[legacy]
+MinProtocol = TLSv1.1
+CipherString = DEFAULT:@SECLEVEL=0
+HostnameCheck = no"
+probe peer-entry 0 --config "$work/peers.cnf" --probe "127.0.0.1:$tls11" --servername legacy.test
+expect peer-entry "enforced: Peers entry legacy.test applies"
+expect peer-entry "enforced: connected: version=TLSv1.1"
+probe peer-entry-json 0 --config "$work/peers.cnf" --probe "127.0.0.1:$tls11" --servername legacy.test --json
+python3 - "$work/peer-entry-json.out" <<'PY' || fail "peer-entry-json: no peer_entry legacy.test"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (d["enforced"]["peer_entry"] == "legacy.test" and d["enforced"]["version"] == "TLSv1.1"))
+PY
+probe peer-other 1 --config "$work/peers.cnf" --probe "127.0.0.1:$tls11" --servername other.test
+! grep -q "Peers entry" "$work/peer-other.out" || fail "peer-other: an entry applied to other.test"
+# --peer: the inspector shows the entry's client policy, and none for others.
+probe peer-view 0 --config "$work/peers.cnf" --peer LEGACY.test.
+expect peer-view "peer LEGACY.test.: Peers entry legacy.test of section peers, its section legacy"
+expect peer-view "MinProtocol          TLSv1.1  (section legacy (peer legacy.test))"
+probe peer-view-other 0 --config "$work/peers.cnf" --peer other.test
+expect peer-view-other "peer other.test: no Peers entry matches"
+probe peer-view-json 0 --config "$work/peers.cnf" --peer legacy.test --json
+python3 - "$work/peer-view-json.out" <<'PY' || fail "peer-view-json: not the entry's policy"
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(not (d["peer"]["entry"] == "legacy.test" and d["peer"]["client"]["MinProtocol"]["value"] == "TLSv1.1"
+              and d["client"]["MinProtocol"]["value"] == "TLSv1.2"))
+PY
+probe peer-with-probe 64 --config "$work/peers.cnf" --peer legacy.test --probe "127.0.0.1:$tls11"
 [ "$failures" -eq 0 ] && echo "probe: all checks passed"
 exit $((failures > 0))

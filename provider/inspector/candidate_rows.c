@@ -8,23 +8,10 @@
 
 int tlsd_candidate_rows_build(const inspection *in, SSL_CTX *base[2], inspection_rows *rows)
 {
-    static inspection view;
-    SSL_CTX *ctx[2] = {NULL, NULL};
     const tlsd_policy *candidate = in->policy != NULL ? tlsd_policy_candidate(in->policy) : NULL;
 
     if (candidate == NULL || base[0] == NULL || base[1] == NULL)
         return 0;
-    view = *in;
-    /* Read only: the rows never edit the policy they show. */
-    view.policy = (tlsd_policy *)candidate;
-    view.program = NULL;
-    view.profile = tlsd_policy_candidate_name(in->policy);
-    view.status = STATUS_OK;
-    tlsd_inspection_rows_build(&view, ctx, base, rows);
-    for (int i = 0; i < 2; i++) {
-        if (ctx[i] == base[i])
-            base[i] = NULL;
-        SSL_CTX_free(ctx[i]);
-    }
+    tlsd_inspection_rows_of_policy(in, candidate, tlsd_policy_candidate_name(in->policy), base, rows);
     return 1;
 }

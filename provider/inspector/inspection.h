@@ -50,6 +50,9 @@ typedef struct {
     char groups[1024];     /* what a new client context offers */
     char errors[4096];
     const struct inspection_rows *candidate_rows; /* the Candidate's, if any */
+    const char *peer;      /* --peer NAME|ADDRESS, or NULL */
+    int peer_index;        /* the Peers entry it gets, or -1 */
+    const struct inspection_rows *peer_rows; /* that entry's client rows, if any */
 } inspection;
 
 /* The rows of both contexts, as printed. */
@@ -62,6 +65,12 @@ typedef struct inspection_rows {
  * from base contexts made before the configuration was loaded (taken).
  * 1 when rows were made. */
 int tlsd_candidate_rows_build(const inspection *in, SSL_CTX *base[2], inspection_rows *rows);
+
+/* peer_rows.c: --peer: the Peers entry of in->policy a client connection
+ * to in->peer gets (in->peer_index), and its client rows, from base
+ * contexts made before the configuration was loaded (taken). 1 when an
+ * entry matched and rows were made. */
+int tlsd_peer_rows_build(inspection *in, SSL_CTX *base[2], inspection_rows *rows);
 
 /* config_scan.c: OpenSSL's errors into in->errors, each once. */
 void tlsd_config_scan_errors(inspection *in);
@@ -96,6 +105,12 @@ int tlsd_profile_inspection_unknown(const char *name, const char *option, int or
  * program_ctx[] are left holding what to free. */
 void tlsd_inspection_rows_build(inspection *in, SSL_CTX *ctx[2], SSL_CTX *program_ctx[2],
                                 inspection_rows *rows);
+
+/* The rows of another policy of the configuration (a Candidate, a Peers
+ * entry), named label, from base contexts made before the configuration
+ * was loaded (taken), as --profile gives a profile to them. */
+void tlsd_inspection_rows_of_policy(const inspection *in, const tlsd_policy *p, const char *label,
+                                    SSL_CTX *base[2], inspection_rows *rows);
 
 /* inspection_text.c and inspection_json.c: the whole inspection, to stdout. */
 void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows);

@@ -52,6 +52,17 @@ static json_t *candidate_object(const inspection *in, const inspection_rows *row
                      "server", context_object(rows->server, rows->n_server));
 }
 
+/* --peer: {"name", "entry", "section", "client"}, null where none matches. */
+static json_t *peer_object(const inspection *in)
+{
+    tlsd_policy_peer e;
+    int found = in->peer_rows != NULL && tlsd_policy_peer_at(in->policy, (size_t)in->peer_index, &e);
+
+    return json_pack("{s:o, s:o, s:o, s:o}", "name", text(in->peer), "entry", text(found ? e.name : NULL),
+                     "section", text(found ? e.section : NULL),
+                     "client", found ? context_object(in->peer_rows->client, in->peer_rows->n_client) : json_null());
+}
+
 void tlsd_inspection_json_print(const inspection *in, const inspection_rows *rows)
 {
     json_t *top = json_object();
@@ -80,6 +91,8 @@ void tlsd_inspection_json_print(const inspection *in, const inspection_rows *row
     json_object_set_new(top, "server", context_object(rows->server, rows->n_server));
     if (in->candidate_rows != NULL)
         json_object_set_new(top, "candidate", candidate_object(in, in->candidate_rows));
+    if (in->peer != NULL)
+        json_object_set_new(top, "peer", peer_object(in));
     if (!tlsd_json_output_dump(top, stdout))
         fprintf(stderr, "tlsdefaults-info: cannot write the JSON output\n");
     json_decref(top);

@@ -219,3 +219,22 @@ void tlsd_inspection_rows_build(inspection *in, SSL_CTX *ctx[2], SSL_CTX *progra
     rows->n_server = context_rows(in, ctx[1], 1, rows->server);
 }
 
+void tlsd_inspection_rows_of_policy(const inspection *in, const tlsd_policy *p, const char *label,
+                                    SSL_CTX *base[2], inspection_rows *rows)
+{
+    static inspection view;
+    SSL_CTX *ctx[2] = {NULL, NULL};
+
+    view = *in;
+    /* Read only: the rows never edit the policy they show. */
+    view.policy = (tlsd_policy *)p;
+    view.program = NULL;
+    view.profile = label;
+    view.status = STATUS_OK;
+    tlsd_inspection_rows_build(&view, ctx, base, rows);
+    for (int i = 0; i < 2; i++) {
+        if (ctx[i] == base[i])
+            base[i] = NULL;
+        SSL_CTX_free(ctx[i]);
+    }
+}

@@ -66,6 +66,24 @@ static void print_candidate(const inspection *in, const inspection_rows *rows)
     }
 }
 
+/* --peer: the entry a client connection to it gets, and its rows. */
+static void print_peer(const inspection *in)
+{
+    tlsd_policy_peer e;
+
+    if (in->peer_rows == NULL || !tlsd_policy_peer_at(in->policy, (size_t)in->peer_index, &e)) {
+        printf("\npeer %s: no Peers entry matches%s: a client connection to it gets the client policy above\n",
+               in->peer, in->policy != NULL && tlsd_policy_peers_name(in->policy) == NULL ? " (the policy has no Peers)" : "");
+        return;
+    }
+    printf("\npeer %s: Peers entry %s of section %s, its section %s (servers never take an entry)\n", in->peer,
+           e.name, tlsd_policy_peers_name(in->policy), e.section);
+    printf("\npeer client context (TLS_client_method)\n");
+    for (int i = 0; i < in->peer_rows->n_client; i++)
+        printf("  %-20s %s  (%s)\n", in->peer_rows->client[i].name, in->peer_rows->client[i].value,
+               in->peer_rows->client[i].origin);
+}
+
 void tlsd_inspection_text_print(const inspection *in, const inspection_rows *rows)
 {
     const row *sets[2] = {rows->client, rows->server};
@@ -92,6 +110,8 @@ void tlsd_inspection_text_print(const inspection *in, const inspection_rows *row
     }
     if (in->candidate_rows != NULL)
         print_candidate(in, in->candidate_rows);
+    if (in->peer != NULL)
+        print_peer(in);
 }
 
 

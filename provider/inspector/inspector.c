@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* tlsdefaults-info [--config FILE] [--program NAME] [--json]
+/* tlsdefaults-info [--config FILE] [--program NAME] [--peer NAME] [--json]
  *                  --profile NAME [--json]
  *                  --diff A B [--program NAME] [--json]
  *
@@ -24,7 +24,9 @@
  * --program NAME: the policy of that program (a file name or an absolute
  * path) under the module section's Programs entries. A file name that is
  * not the name of the file the command NAME runs (a link: python3 runs
- * python3.11) gets a warning naming that file and the entry it gets. */
+ * python3.11) gets a warning naming that file and the entry it gets.
+ * --peer NAME|ADDRESS: and the client policy a connection to that
+ * destination gets, the Peers entry it matches (peer_rows.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,7 +46,7 @@
 
 static int usage(const char *argv0)
 {
-    fprintf(stderr, "usage: %s [--config FILE] [--program NAME] [--json]\n"
+    fprintf(stderr, "usage: %s [--config FILE] [--program NAME] [--peer NAME|ADDRESS] [--json]\n"
                     "       %s --profile NAME [--json]\n"
                     "       %s --diff A B [--program NAME] [--json]"
                     "   (A, B: a profile name or a configuration file)\n"
@@ -104,6 +106,8 @@ static int parse_args(int argc, char **argv, inspection *in, mode *m)
             in->program = argv[++i];
         else if (strcmp(argv[i], "--probe") == 0 && i + 1 < argc)
             m->probe = argv[++i];
+        else if (strcmp(argv[i], "--peer") == 0 && i + 1 < argc)
+            in->peer = argv[++i];
         else if (strcmp(argv[i], "--servername") == 0 && i + 1 < argc)
             m->servername = argv[++i];
         else if (strcmp(argv[i], "--audit-report") == 0 && i + 1 < argc)
@@ -139,6 +143,10 @@ static int conflicting(const inspection *in, const mode *m)
         return 1;
     if (m->servername != NULL && m->probe == NULL)
         return 1;
+    /* --peer: the configuration's policy for one destination. */
+    if (in->peer != NULL && (m->profiles || m->audit_log != NULL || m->inventory_log != NULL || in->profile != NULL
+                             || m->diff[0] != NULL || m->probe != NULL))
+        return 1;
     return m->diff[0] != NULL && others;
 }
 
@@ -147,9 +155,9 @@ static int conflicting(const inspection *in, const mode *m)
 static int inspect(inspection *in, const mode *m)
 {
     int json = m->json;
-    static inspection_rows rows, candidate_rows;
+    static inspection_rows rows, candidate_rows, peer_rows;
     char *default_config = NULL;
-    SSL_CTX *before, *ctx[2] = {NULL, NULL}, *program_ctx[2] = {NULL, NULL}, *candidate_ctx[2];
+    SSL_CTX *before, *ctx[2] = {NULL, NULL}, *program_ctx[2] = {NULL, NULL}, *candidate_ctx[2], *peer_ctx[2];
 
     /* The configuration is loaded below, by hand, to see its errors. */
     OPENSSL_init_ssl(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
@@ -164,6 +172,8 @@ static int inspect(inspection *in, const mode *m)
     /* Made before the module runs too: the Candidate's rows, if any. */
     candidate_ctx[0] = SSL_CTX_new(TLS_client_method());
     candidate_ctx[1] = SSL_CTX_new(TLS_server_method());
+    peer_ctx[0] = SSL_CTX_new(TLS_client_method());
+    peer_ctx[1] = SSL_CTX_new(TLS_server_method());
     if (in->profile != NULL) {
         tlsd_profile_inspection_load(in, program_ctx);
     } else {
@@ -180,6 +190,7 @@ static int inspect(inspection *in, const mode *m)
             SSL_CTX_free(ctx[i]);
             SSL_CTX_free(program_ctx[i]);
             SSL_CTX_free(candidate_ctx[i]);
+            SSL_CTX_free(peer_ctx[i]);
         }
         SSL_CTX_free(before);
         OPENSSL_free(default_config);
@@ -189,6 +200,8 @@ static int inspect(inspection *in, const mode *m)
     if ((in->status == STATUS_OK || in->status == STATUS_NOT_LOADED)
         && tlsd_candidate_rows_build(in, candidate_ctx, &candidate_rows))
         in->candidate_rows = &candidate_rows;
+    if ((in->status == STATUS_OK || in->status == STATUS_NOT_LOADED) && tlsd_peer_rows_build(in, peer_ctx, &peer_rows))
+        in->peer_rows = &peer_rows;
     if (json)
         tlsd_inspection_json_print(in, &rows);
     else
@@ -198,6 +211,7 @@ static int inspect(inspection *in, const mode *m)
     for (int i = 0; i < 2; i++) {
         SSL_CTX_free(program_ctx[i]);
         SSL_CTX_free(candidate_ctx[i]);
+        SSL_CTX_free(peer_ctx[i]);
         SSL_CTX_free(ctx[i]);
     }
     OPENSSL_free(default_config);

@@ -22,6 +22,7 @@
 #include <openssl/x509.h>
 
 #include "guard.h"
+#include "guard_peer.h"
 #include "inventory.h"
 #include "json_output.h"
 
@@ -170,6 +171,9 @@ int tlsd_probe_handshake(const tlsd_policy *p, const char *host, const char *por
         r->x509_error = SSL_get_verify_result(ssl);
         take_errors(r->errors, sizeof(r->errors), r->x509_error);
     }
+    /* Chosen by the guard as the module's would, at the handshake's start. */
+    if (tlsd_guard_peer_entry(ssl) != NULL)
+        snprintf(r->peer_entry, sizeof(r->peer_entry), "%s", tlsd_guard_peer_entry(ssl));
     SSL_free(ssl);
     close(fd);
     SSL_CTX_free(ctx);
@@ -182,6 +186,8 @@ void tlsd_probe_text(const char *who, const tlsd_probe_result *r)
     /* The inventory line's fields, after its "inventory program=... pid=...". */
     const char *fields = strstr(r->negotiated, " version=");
 
+    if (r->peer_entry[0] != '\0')
+        printf("%s: Peers entry %s applies\n", who, r->peer_entry);
     if (r->outcome == TLSD_PROBE_UNREACHABLE) {
         printf("%s: unreachable\n", who);
     } else if (r->outcome == TLSD_PROBE_CONNECTED) {
@@ -228,6 +234,7 @@ json_t *tlsd_probe_json(const tlsd_probe_result *r)
     if (o == NULL)
         return NULL;
     json_object_set_new(o, "outcome", json_string(outcomes[r->outcome]));
+    json_object_set_new(o, "peer_entry", r->peer_entry[0] != '\0' ? tlsd_json_output_string(r->peer_entry) : json_null());
     if (r->outcome == TLSD_PROBE_CONNECTED) {
         set_fields(o, strstr(r->negotiated, " version="));
         json_object_set_new(o, "chain", json_string(r->chain));

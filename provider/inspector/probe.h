@@ -15,6 +15,7 @@ typedef struct {
     char chain[512];       /* connected: the chain's signature algorithms */
     long x509_error;       /* refused: the verification's result */
     char errors[2048];     /* refused: OpenSSL's error queue, a line each */
+    char peer_entry[256];  /* the Peers entry the connection got; "": none */
 } tlsd_probe_result;
 
 /* One handshake to host:port as a careless client under p (SNI:
