@@ -34,8 +34,9 @@
 #define TIMEOUT_S 30
 #define MAX_JOBS 16
 
-/* The configurations swept; the last has every key that makes state of
- * its own: a Candidate (issue 23) and Inventory (issue 25) too. */
+/* The configurations swept; the last two have the keys that make state
+ * of their own: a Candidate (issue 23), Inventory (issue 25), Peers
+ * (issue 24). */
 static const tlsd_sweep_config configs[] = {
     {"defaults", NULL, "TrustStore = %s/root.pem", NULL, 0, 0},
     {"all-keys", NULL,
@@ -55,6 +56,15 @@ static const tlsd_sweep_config configs[] = {
      "TrustStore = %s/root.pem\nCandidate = sweep_next\nPrograms = sweep_programs",
      "[sweep_programs]\nnginx = sweep_nginx\n[sweep_nginx]\nCandidate = sweep_next\n"
      "[sweep_next]\nProfile = strict\nGroups = X25519:P-256\n",
+     1, 0},
+    /* Peers (issue 24): the sweep's client names localhost, so its entry is
+     * chosen and put on every connection; it lowers nothing. */
+    {"peers", NULL,
+     "Enforce = yes\nTrustStore = %s/root.pem\nPeers = sweep_peers\nInventory = yes\nAuditLog = %s/audit.log",
+     "[sweep_peers]\nlocalhost = sweep_local\n127.0.0.0/8 = sweep_net\n*.example = sweep_net\n"
+     "[sweep_local]\nCiphersuites = TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256\n"
+     "VerifyFlags = -TrustedFirst\nHostFlags = NoPartialWildcards\n"
+     "[sweep_net]\nVerifyPeer = force\n",
      1, 0},
 };
 #define NCONFIGS (sizeof(configs) / sizeof(configs[0]))
