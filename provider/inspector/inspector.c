@@ -150,6 +150,17 @@ static int conflicting(const inspection *in, const mode *m)
     return m->diff[0] != NULL && others;
 }
 
+static void free_contexts(SSL_CTX *before, SSL_CTX *a[2], SSL_CTX *b[2], SSL_CTX *c[2], SSL_CTX *d[2])
+{
+    SSL_CTX_free(before);
+    for (int i = 0; i < 2; i++) {
+        SSL_CTX_free(a[i]);
+        SSL_CTX_free(b[i]);
+        SSL_CTX_free(c[i]);
+        SSL_CTX_free(d[i]);
+    }
+}
+
 /* Loads the configuration (or, with --profile, only makes the policy),
  * prints the inspection, and returns its status. */
 static int inspect(inspection *in, const mode *m)
@@ -186,13 +197,7 @@ static int inspect(inspection *in, const mode *m)
             tlsd_program_warning_check(in);
     }
     if (m->probe != NULL) {
-        for (int i = 0; i < 2; i++) {
-            SSL_CTX_free(ctx[i]);
-            SSL_CTX_free(program_ctx[i]);
-            SSL_CTX_free(candidate_ctx[i]);
-            SSL_CTX_free(peer_ctx[i]);
-        }
-        SSL_CTX_free(before);
+        free_contexts(before, ctx, program_ctx, candidate_ctx, peer_ctx);
         OPENSSL_free(default_config);
         return tlsd_probe_run(in, m->probe, m->servername, json);
     }
@@ -207,13 +212,7 @@ static int inspect(inspection *in, const mode *m)
     else
         tlsd_inspection_text_print(in, &rows);
 
-    SSL_CTX_free(before);
-    for (int i = 0; i < 2; i++) {
-        SSL_CTX_free(program_ctx[i]);
-        SSL_CTX_free(candidate_ctx[i]);
-        SSL_CTX_free(peer_ctx[i]);
-        SSL_CTX_free(ctx[i]);
-    }
+    free_contexts(before, ctx, program_ctx, candidate_ctx, peer_ctx);
     OPENSSL_free(default_config);
     return in->status;
 }
