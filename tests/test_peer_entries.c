@@ -115,9 +115,13 @@ static void test_most_specific_entry_wins(void)
     CU_ASSERT_EQUAL(best(names, 1, "test", NULL), -1);
     CU_ASSERT_EQUAL(best(&names[CORP], 1, "corp.test", NULL), -1);
     CU_ASSERT_EQUAL(best(&names[CORP], 1, "acorp.test", NULL), -1);
-    /* Names first; without one, the longest prefix. */
-    CU_ASSERT_EQUAL(best(names, 7, "other.example", "127.0.0.2"), ADDR);
-    CU_ASSERT_EQUAL(best(names, 7, "other.example", "127.0.0.9"), NET8);
+    /* A connection to a name gets name entries only: DNS must not choose
+     * an address entry's policy for it. */
+    CU_ASSERT_EQUAL(best(names, 7, "other.example", "127.0.0.2"), -1);
+    CU_ASSERT_EQUAL(best(names, 7, "x.a.test", "127.0.0.2"), WILD_A);
+    /* Without a name, the longest prefix. */
+    CU_ASSERT_EQUAL(best(names, 7, NULL, "127.0.0.2"), ADDR);
+    CU_ASSERT_EQUAL(best(names, 7, "", "127.0.0.9"), NET8);
     CU_ASSERT_EQUAL(best(names, 7, NULL, "::ffff:127.0.0.2"), ADDR);
     CU_ASSERT_EQUAL(best(names, 7, NULL, "2001:db8:1::5"), V6);
     CU_ASSERT_EQUAL(best(names, 7, NULL, "10.0.0.1"), -1);
@@ -384,6 +388,44 @@ static void test_ip_literal_chooses_address_entry(void)
     SSL_CTX_free(srv);
 }
 
+static int set_sni(SSL *client, void *name)
+{
+    return SSL_set_tlsext_host_name(client, (const char *)name);
+}
+
+/* An SSL reused with SSL_clear() for another name: after an entry, that
+ * handshake is refused (the entry's settings are still on it); after no
+ * entry, the new name chooses. */
+static void test_reused_connection(void)
+{
+    SSL_CTX *legacy = server_of(good_chain, 1), *client;
+    SSL *ssl;
+    tlsd_test_result r;
+
+    load("Enforce = yes\nPeers = peers\n", LEGACY_ENTRY);
+    client = SSL_CTX_new(TLS_client_method());
+    CU_ASSERT_PTR_NOT_NULL_FATAL(client);
+    CU_ASSERT(SSL_CTX_load_verify_locations(client, root, NULL) == 1);
+    ssl = SSL_new(client);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ssl);
+    CU_ASSERT(tlsd_test_handshake_ssl(ssl, legacy, set_sni, "legacy.test", NULL, &r));
+    CU_ASSERT(SSL_clear(ssl));
+    CU_ASSERT(!tlsd_test_handshake_ssl(ssl, legacy, set_sni, "other.test", NULL, &r));
+    CU_ASSERT_PTR_NOT_NULL(strstr(r.client_error, "no longer matches the tlsdefaults Peers entry"));
+    SSL_free(ssl);
+    /* The other way round: no entry first, then legacy.test's. */
+    ssl = SSL_new(client);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ssl);
+    CU_ASSERT(!tlsd_test_handshake_ssl(ssl, legacy, set_sni, "other.test", NULL, &r));
+    CU_ASSERT(SSL_clear(ssl));
+    CU_ASSERT(tlsd_test_handshake_ssl(ssl, legacy, set_sni, "legacy.test", NULL, &r));
+    CU_ASSERT_STRING_EQUAL(r.version, "TLSv1.1");
+    SSL_free(ssl);
+    SSL_CTX_free(client);
+    unload();
+    SSL_CTX_free(legacy);
+}
+
 /* A server's policy is its own: a client that sends the exempt name
  * still meets the server's floor. */
 static void test_server_ignores_the_client_name(void)
@@ -479,6 +521,7 @@ int main(void)
         {"VerifyPeer per destination", test_verify_peer_per_destination},
         {"an IP literal chooses an address entry", test_ip_literal_chooses_address_entry},
         {"a server ignores the client's name", test_server_ignores_the_client_name},
+        {"an SSL reused for another name", test_reused_connection},
         {"audit and inventory lines name the entry", test_lines_name_the_entry},
         {"a broken entry refuses TLS", test_broken_entry_refuses_tls},
         CU_TEST_INFO_NULL,

@@ -41,6 +41,8 @@ static ERR_STRING_DATA err_strings[] = {
     {ERR_PACK(0, 0, TLSD_R_BELOW_SECURITY_LEVEL),
      "below the security level of tlsdefaults floor (Enforce)"},
     {ERR_PACK(0, 0, TLSD_R_NOT_PER_CONNECTION), "key cannot apply to one destination (Peers)"},
+    {ERR_PACK(0, 0, TLSD_R_PEER_ENTRY_MISMATCH),
+     "connection no longer matches the tlsdefaults Peers entry it got, TLS refused"},
     {0, NULL},
 };
 

@@ -2,6 +2,7 @@
 #include "guard_peer.h"
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,16 +110,29 @@ int tlsd_guard_peers_trust(const tlsd_guard_peers *gp)
     return 0;
 }
 
-/* The SSL ex_data index of a connection's choice: its entry's rules, or
- * &no_entry when none matched. Never freed: they are the guard's, which
- * the connection's context holds. */
-static int choice_index = -1;
+/* The SSL ex_data indexes of a connection's choice: its entry's rules, or
+ * &no_entry when none matched (never freed: they are the guard's, which
+ * the connection's context holds); and the name it was chosen for, folded
+ * (FNV-1a), never 0. */
+static int choice_index = -1, chosen_for_index = -1;
 static CRYPTO_ONCE choice_once = CRYPTO_ONCE_STATIC_INIT;
 static const tlsd_guard_rules no_entry;
 
 static void register_choice_index(void)
 {
     choice_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+    chosen_for_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
+
+static uintptr_t folded_name(const SSL *s)
+{
+    char host[256];
+    uintptr_t h = (uintptr_t)2166136261u;
+
+    tlsd_peer_match_name_of_connection(s, host, sizeof(host));
+    for (const char *c = host; *c != '\0'; c++)
+        h = (h ^ (unsigned char)*c) * 16777619u;
+    return h | 1;
 }
 
 static const tlsd_guard_rules *choice_of(const SSL *s)
@@ -150,7 +164,9 @@ static const tlsd_guard_rules *choose(const tlsd_guard_peers *gp, SSL *ssl, cons
     tlsd_peer_match_of_connection(ssl, host, sizeof(host), &address);
     i = tlsd_peer_match_best(gp->names, gp->n, host, &address);
     e = i >= 0 ? &gp->peers[i] : NULL;
-    if (choice_index < 0 || !SSL_set_ex_data(ssl, choice_index, (void *)(e != NULL ? &e->rules : &no_entry))) {
+    if (choice_index < 0 || chosen_for_index < 0
+        || !SSL_set_ex_data(ssl, chosen_for_index, (void *)folded_name(ssl))
+        || !SSL_set_ex_data(ssl, choice_index, (void *)(e != NULL ? &e->rules : &no_entry))) {
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "Peers: recording the entry of a connection");
         return NULL;
     }
@@ -180,11 +196,21 @@ const tlsd_guard_rules *tlsd_guard_peers_rules(const tlsd_guard_peers *gp, const
     if (SSL_is_server(s)) {
         /* Chosen while it was a client: it must not keep an entry's rules. */
         if (r != NULL && r != &no_entry) {
-            TLSD_RAISE(TLSD_R_TLS_REFUSED, "Peers entry %.200s was chosen for a connection that now "
+            TLSD_RAISE(TLSD_R_PEER_ENTRY_MISMATCH, "Peers entry %.200s was chosen for a connection that now "
                        "serves", r->entry);
             return NULL;
         }
         return base;
+    }
+    /* An SSL reused (SSL_clear) for another name: one that got no entry
+     * chooses again; one that did keeps what its entry put on it, so that
+     * handshake is refused rather than given another's exception. */
+    if (r != NULL && choose_now && (uintptr_t)SSL_get_ex_data(s, chosen_for_index) != folded_name(s)) {
+        if (r == &no_entry)
+            return choose(gp, (SSL *)s, base, chosen);
+        TLSD_RAISE(TLSD_R_PEER_ENTRY_MISMATCH, "Peers entry %.200s was chosen for another name; an SSL reused "
+                   "for a new destination needs SSL_new()", r->entry);
+        return NULL;
     }
     if (r != NULL)
         return r == &no_entry ? base : r;

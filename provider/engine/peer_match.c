@@ -157,7 +157,8 @@ static int in_block(const tlsd_peer_name *n, const tlsd_peer_address *a)
 }
 
 /* How specific a match is: 0 none; an exact name above any wildcard,
- * a wildcard above any address; within a kind, the longer the better. */
+ * a wildcard above any address; within a kind, the longer the better.
+ * host: a DNS name, or "" (none, or an IP literal: host_address). */
 static int score(const tlsd_peer_name *n, const char *host, const tlsd_peer_address *host_address,
                  const tlsd_peer_address *address)
 {
@@ -170,6 +171,10 @@ static int score(const tlsd_peer_name *n, const char *host, const tlsd_peer_addr
         h = strlen(host), s = strlen(n->host);
         return h > s + 1 && host[h - s - 1] == '.' && strcmp(host + h - s, n->host) == 0 ? 2000 + (int)s : 0;
     case TLSD_PEER_ADDRESS:
+        /* Not for a connection to a name: whoever answers for that name in
+         * DNS could point it into an exempt block and choose its policy. */
+        if (host[0] != '\0')
+            return 0;
         return in_block(n, address) || in_block(n, host_address) ? 1000 + n->prefix : 0;
     }
     return 0;
@@ -218,7 +223,7 @@ static void address_of_socket(const SSL *ssl, tlsd_peer_address *out)
     }
 }
 
-void tlsd_peer_match_of_connection(const SSL *ssl, char *host, size_t cap, tlsd_peer_address *address)
+void tlsd_peer_match_name_of_connection(const SSL *ssl, char *host, size_t cap)
 {
     const char *name = X509_VERIFY_PARAM_get0_host(SSL_get0_param((SSL *)ssl), 0);
     char *ip = NULL;
@@ -233,6 +238,11 @@ void tlsd_peer_match_of_connection(const SSL *ssl, char *host, size_t cap, tlsd_
         name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     snprintf(host, cap, "%s", name != NULL ? name : "");
     OPENSSL_free(ip);
+}
+
+void tlsd_peer_match_of_connection(const SSL *ssl, char *host, size_t cap, tlsd_peer_address *address)
+{
+    tlsd_peer_match_name_of_connection(ssl, host, cap);
     address_of_socket(ssl, address);
 }
 

@@ -39,7 +39,9 @@ int tlsd_peer_match_parse_address(const char *text, tlsd_peer_address *out);
 
 /* The index in names[0..n) of the entry that wins for a connection to
  * host (the name the program gave; NULL: none) at address (family 0:
- * unknown), or -1 when none matches. */
+ * unknown), or -1 when none matches. Address entries match only a
+ * connection to an address (no name, or an IP literal): one to a DNS name
+ * gets name entries only, whatever address the name resolved to. */
 int tlsd_peer_match_best(const tlsd_peer_name *names, size_t n, const char *host,
                          const tlsd_peer_address *address);
 
@@ -48,6 +50,9 @@ int tlsd_peer_match_best(const tlsd_peer_name *names, size_t n, const char *host
  * none), and the address of the socket's peer (family 0 when there is no
  * socket or it is not connected). */
 void tlsd_peer_match_of_connection(const SSL *ssl, char *host, size_t cap, tlsd_peer_address *address);
+
+/* The name part alone. */
+void tlsd_peer_match_name_of_connection(const SSL *ssl, char *host, size_t cap);
 
 /* Writes an address as text ("192.0.2.1", "2001:db8::1"). */
 void tlsd_peer_match_address_text(const tlsd_peer_address *a, char *buf, size_t cap);

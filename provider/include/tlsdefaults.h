@@ -111,6 +111,8 @@ TLSD_API int tlsd_set_keylog_file(SSL_CTX *ctx, const char *path);
 #define TLSD_R_BELOW_SECURITY_LEVEL 135
 /* A key in a Peers entry that cannot apply to one connection. */
 #define TLSD_R_NOT_PER_CONNECTION 136
+/* A connection its Peers entry cannot follow (reused for another name). */
+#define TLSD_R_PEER_ENTRY_MISMATCH 137
 
 #ifdef __cplusplus
 }
