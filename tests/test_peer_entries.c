@@ -479,6 +479,16 @@ static void test_lines_name_the_entry(void)
     TLSD_TEST_EXPECT_IN_FILE(log_path, text, 1, "peer=other.test reasons=VerifyPeer:");
     TLSD_TEST_EXPECT_IN_FILE(log_path, text, 2, "resumed=no");
     TLSD_TEST_EXPECT_IN_FILE(log_path, text, 2, "peer_entry=");
+    /* An entry's connections are audited against the entry: one that
+     * exempts what the audit would refuse logs no refusal. */
+    unlink(log_path);
+    load(keys, "[peers]\nlab.test = lab\n[lab]\nVerifyPeer = no\n");
+    CU_ASSERT(careless_connects(self, root, 0, "lab.test", NULL, &r));
+    CU_ASSERT(careless_connects(self, root, 0, "other.test", NULL, &r));
+    unload();
+    TLSD_TEST_EXPECT_IN_FILE(log_path, text, 0, "peer=lab.test reasons=");
+    TLSD_TEST_EXPECT_IN_FILE(log_path, text, 1, "peer=other.test reasons=VerifyPeer:");
+    TLSD_TEST_EXPECT_IN_FILE(log_path, text, 1, "peer=lab.test version=");
     SSL_CTX_free(self);
 }
 

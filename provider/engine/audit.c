@@ -102,6 +102,11 @@ static tlsd_audit *audit_make(const tlsd_policy *p, tlsd_audit_log *log, int can
     return a;
 }
 
+tlsd_audit *tlsd_audit_new_for_peer(const tlsd_policy *entry, const tlsd_audit *base)
+{
+    return audit_make(entry, tlsd_audit_log_ref(base->log), 0);
+}
+
 tlsd_audit *tlsd_audit_new(const tlsd_policy *p)
 {
     tlsd_audit *a = audit_make(p, NULL, 0);

@@ -27,6 +27,12 @@ typedef struct tlsd_audit tlsd_audit;
  * NULL with an error raised only when memory is short. */
 tlsd_audit *tlsd_audit_new(const tlsd_policy *p);
 
+/* The audit of a Peers entry's policy, for the connections that get the
+ * entry: its lines go to base's log; no Candidate is compared with them
+ * (an entry is an exception to whichever policy is enforced). NULL with an
+ * error raised when memory is short. */
+tlsd_audit *tlsd_audit_new_for_peer(const tlsd_policy *entry, const tlsd_audit *base);
+
 void tlsd_audit_free(tlsd_audit *a);
 
 /* 1 when VerifyPeer is audited (and on): the guard then marks a client or

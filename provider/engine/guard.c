@@ -56,13 +56,13 @@ tlsd_guard *tlsd_guard_new(const tlsd_policy *p, const char *keylog_path)
         tlsd_policy_get_enforced_guards(p, &keys);
         g->enforce = keys.enforce;
         ok = tlsd_guard_peer_rules_init(&g->base, p, g->enforce);
-        if (ok)
-            g->peers = tlsd_guard_peers_new(p, g->enforce, &ok);
     }
     if (!ok)
         TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, NULL);
     if (ok && (keys.audit != 0 || keys.inventory || tlsd_policy_candidate(p) != NULL))
-        ok = (g->audit = tlsd_audit_new(p)) != NULL;
+        ok = (g->base.audit = g->audit = tlsd_audit_new(p)) != NULL;
+    if (ok)
+        g->peers = tlsd_guard_peers_new(p, g->enforce, g->audit, &ok);
     /* A key log is a debugging aid: one that cannot be opened is reported
      * in the trace and costs neither the policy nor TLS. */
     if (ok && keys.key_log && keylog_path != NULL) {
@@ -150,9 +150,9 @@ static int guarded_security_cb(const SSL *s, const SSL_CTX *ctx, int op, int bit
     }
     if (g != NULL && !verification_security(s, g, r, op, other))
         return 0;
-    if (g != NULL && g->audit != NULL && s != NULL) {
-        tlsd_audit_handshake_seen(g->audit, s, SSL_CTX_get_info_callback(SSL_get_SSL_CTX(s)) == audit_info_cb);
-        tlsd_audit_security_check(g->audit, s, op, bits, other);
+    if (g != NULL && r->audit != NULL && s != NULL) {
+        tlsd_audit_handshake_seen(r->audit, s, SSL_CTX_get_info_callback(SSL_get_SSL_CTX(s)) == audit_info_cb);
+        tlsd_audit_security_check(r->audit, s, op, bits, other);
     }
     if (g != NULL && g->enforce) {
         if (s != NULL)
@@ -304,7 +304,7 @@ static int verify_client(X509_STORE_CTX *sctx, SSL *ssl, const void *arg)
     }
     if (r->hostname_check != TLSD_HOSTNAME_CHECK_OFF)
         name = tlsd_server_name_expect_sni(sctx, ssl, &why);
-    ok = g->audit != NULL ? tlsd_audit_verify(g->audit, sctx, ssl, verification_unchosen(ssl))
+    ok = r->audit != NULL ? tlsd_audit_verify(r->audit, sctx, ssl, verification_unchosen(ssl))
                           : X509_verify_cert(sctx);
     if (ok <= 0)
         report_refusing_key(sctx, ssl, g);
@@ -381,16 +381,15 @@ static int verification_required(const tlsd_guard_rules *r, const SSL *s)
  * makes the client verify; reported when VerifyPeer is audited. PSK and
  * SRP suites, which libssl offers only to a program that set up its own
  * key or password, are that program's own authentication. */
-static int anonymous_suite_allowed(const SSL *s, const tlsd_guard *g, const tlsd_guard_rules *r,
-                                   const SSL_CIPHER *c)
+static int anonymous_suite_allowed(const SSL *s, const tlsd_guard_rules *r, const SSL_CIPHER *c)
 {
     const char *key = r->verify_peer == TLSD_VERIFY_PEER_FORCE ? "force" : "yes";
 
     if (SSL_CIPHER_get_auth_nid(c) != NID_auth_null)
         return 1;
     if (!verification_required(r, s)) {
-        if (g->audit != NULL)
-            tlsd_audit_no_certificate(g->audit, s, verification_unchosen(s));
+        if (r->audit != NULL)
+            tlsd_audit_no_certificate(r->audit, s, verification_unchosen(s));
         return 1;
     }
     TLSD_RAISE(TLSD_R_PEER_NOT_AUTHENTICATED, "VerifyPeer=%s: the server chose %s, an anonymous "
@@ -407,7 +406,7 @@ static int verification_security(const SSL *s, const tlsd_guard *g, const tlsd_g
 {
     if (s == NULL || SSL_is_server(s))
         return 1;
-    if (op == SSL_SECOP_CIPHER_CHECK && other != NULL && !anonymous_suite_allowed(s, g, r, other))
+    if (op == SSL_SECOP_CIPHER_CHECK && other != NULL && !anonymous_suite_allowed(s, r, other))
         return 0;
     return r->verify_peer != TLSD_VERIFY_PEER_FORCE
            || tlsd_verify_lock_security(s, op, other, verify_client, g);
@@ -422,8 +421,8 @@ static void audit_info_cb(const SSL *ssl, int where, int ret)
     (void)ret;
     if (!(where & SSL_CB_HANDSHAKE_DONE) || ctx == NULL || SSL_CTX_get_security_callback(ctx) != guarded_security_cb)
         return;
-    if ((g = SSL_CTX_get0_security_ex_data(ctx)) != NULL && g->audit != NULL)
-        tlsd_audit_handshake_done(g->audit, ssl);
+    if ((g = SSL_CTX_get0_security_ex_data(ctx)) != NULL && rules_of(g, ssl)->audit != NULL)
+        tlsd_audit_handshake_done(rules_of(g, ssl)->audit, ssl);
 }
 
 /* Hooks the audit on: the end of the handshake, unless the program has an

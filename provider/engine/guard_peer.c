@@ -51,6 +51,7 @@ void tlsd_guard_peers_free(tlsd_guard_peers *gp)
     if (gp == NULL)
         return;
     for (size_t i = 0; i < gp->n; i++) {
+        tlsd_audit_free(gp->peers[i].rules.audit);
         tlsd_guard_peer_rules_free(&gp->peers[i].rules);
         tlsd_policy_apply_peer_free(gp->peers[i].settings);
     }
@@ -59,7 +60,7 @@ void tlsd_guard_peers_free(tlsd_guard_peers *gp)
     free(gp);
 }
 
-tlsd_guard_peers *tlsd_guard_peers_new(const tlsd_policy *p, int enforce, int *ok)
+tlsd_guard_peers *tlsd_guard_peers_new(const tlsd_policy *p, int enforce, const tlsd_audit *audit, int *ok)
 {
     size_t n = tlsd_policy_peer_count(p);
     tlsd_guard_peers *gp;
@@ -83,7 +84,8 @@ tlsd_guard_peers *tlsd_guard_peers_new(const tlsd_policy *p, int enforce, int *o
         gp->names[i] = *entry.match;
         snprintf(e->name, sizeof(e->name), "%s", entry.name);
         if (!tlsd_guard_peer_rules_init(&e->rules, entry.policy, enforce)
-            || (e->settings = tlsd_policy_apply_peer_new(p, i)) == NULL) {
+            || (e->settings = tlsd_policy_apply_peer_new(p, i)) == NULL
+            || (audit != NULL && (e->rules.audit = tlsd_audit_new_for_peer(entry.policy, audit)) == NULL)) {
             TLSD_RAISE(TLSD_R_OUT_OF_MEMORY, "Peers entry %.200s", entry.name);
             tlsd_guard_peers_free(gp);
             *ok = 0;

@@ -10,6 +10,7 @@
 
 #include <openssl/ssl.h>
 
+#include "audit.h"
 #include "peer_match.h"
 #include "policy.h"
 #include "policy_floor.h"
@@ -22,6 +23,7 @@ typedef struct {
     int min_version;        /* Enforce: the protocol floor */
     tlsd_cipher_set ciphers; /* Enforce: the suites allowed, the security level, groups, sigalgs */
     const tlsd_trust_source *trust; /* NULL: none */
+    tlsd_audit *audit;      /* what its connections are audited against; NULL: no audit */
     const char *entry;      /* the Peers entry's name; NULL: the policy's own rules */
 } tlsd_guard_rules;
 
@@ -31,9 +33,10 @@ void tlsd_guard_peer_rules_free(tlsd_guard_rules *r);
 
 typedef struct tlsd_guard_peers tlsd_guard_peers;
 
-/* p's Peers entries, each with its rules and settings; NULL when p has
- * none. *ok is 0 when out of memory (raised). */
-tlsd_guard_peers *tlsd_guard_peers_new(const tlsd_policy *p, int enforce, int *ok);
+/* p's Peers entries, each with its rules and settings, and an audit of
+ * its own policy beside audit (NULL: none); NULL when p has none. *ok is
+ * 0 when out of memory (raised). */
+tlsd_guard_peers *tlsd_guard_peers_new(const tlsd_policy *p, int enforce, const tlsd_audit *audit, int *ok);
 void tlsd_guard_peers_free(tlsd_guard_peers *gp);
 
 /* 1 when an entry's rules verify (VerifyPeer) or trust a store (TrustStore):
