@@ -17,6 +17,7 @@
 #include "test_certs.h"
 #include "test_config.h"
 #include "test_main.h"
+#include "test_nginx.h"
 #include "test_peers.h"
 #include "test_process.h"
 
@@ -115,40 +116,25 @@ static void test_nginx_proxy(void)
     const char *const version[] = {"nginx", "-v", NULL};
     const char *const curl_probe[] = {"curl", "--version", NULL};
     const char *const www[] = {"-www", NULL};
-    char dir[512], conf[600], prefix[600], url[64];
+    char dir[512], upstream[64], url[64];
     tlsd_test_server backend;
 
     if (!have("nginx", version) || tlsd_test_run(curl_probe, NULL, "", output, sizeof(output), 10) != 0)
         return;
     CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&backend, "selfsigned.pem", www, without_module));
     snprintf(dir, sizeof(dir), "%s/nginx-audit", tlsd_test_certs_dir());
-    mkdir(dir, 0700);
+    snprintf(upstream, sizeof(upstream), "https://127.0.0.1:%d", backend.port);
     for (int audit = 0; audit <= 1; audit++) {
-        int port = tlsd_test_free_port();
-        const char *argv[] = {"nginx", "-p", prefix, "-c", conf, "-g", "daemon off; master_process off;", NULL};
         const char *get[] = {"curl", "-sS", "-o", "-", "-w", "\nstatus=%{http_code}\n", url, NULL};
         tlsd_test_server srv;
-        FILE *f;
 
-        snprintf(prefix, sizeof(prefix), "%s/", dir);
-        snprintf(conf, sizeof(conf), "%s/nginx.conf", dir);
-        f = fopen(conf, "w");
-        CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-        fprintf(f,
-                "error_log %s/error.log;\npid %s/nginx.pid;\nevents {}\n"
-                "http {\n  access_log off;\n  client_body_temp_path %s;\n  proxy_temp_path %s;\n"
-                "  fastcgi_temp_path %s;\n  uwsgi_temp_path %s;\n  scgi_temp_path %s;\n"
-                "  server {\n    listen 127.0.0.1:%d;\n"
-                "    location / { proxy_pass https://127.0.0.1:%d; }\n  }\n}\n",
-                dir, dir, dir, dir, dir, dir, dir, port, backend.port);
-        fclose(f);
         unlink(log_path);
-        if (!tlsd_test_daemon_start(&srv, argv, with(audit ? audit_cnf : module_cnf), port)) {
+        if (!tlsd_test_nginx_proxy_start(&srv, dir, upstream, NULL, with(audit ? audit_cnf : module_cnf))) {
             fprintf(stderr, "\n  nginx did not start: %s\n", srv.log);
             CU_FAIL("nginx did not start");
             continue;
         }
-        snprintf(url, sizeof(url), "http://127.0.0.1:%d/", port);
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d/", srv.port);
         CU_ASSERT_EQUAL(tlsd_test_run(get, without_module, "", output, sizeof(output), 20), 0);
         tlsd_test_s_server_stop(&srv);
         if (!audit) {

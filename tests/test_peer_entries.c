@@ -27,6 +27,8 @@
 #include "test_files.h"
 #include "test_handshake.h"
 #include "test_main.h"
+#include "test_nginx.h"
+#include "test_process.h"
 
 static char root[512], other_root[512], good_chain[512], other_chain[512], selfsigned[512];
 
@@ -492,6 +494,56 @@ static void test_lines_name_the_entry(void)
     SSL_CTX_free(self);
 }
 
+/* nginx, unmodified, as a reverse proxy (proxy_ssl_verify off) to a
+ * backend whose certificate a private CA signed: 502 under VerifyPeer
+ * without an entry; served through an entry that trusts that CA for the
+ * backend alone, by address (nginx sends no SNI by default) or by the
+ * name nginx sends (proxy_ssl_server_name on). */
+static void test_nginx_upstream_private_ca(void)
+{
+    const char *const probe[] = {"nginx", "-v", NULL}, *const curl_probe[] = {"curl", "--version", NULL};
+    const char *const www[] = {"-www", NULL}, *const without_module[] = {"TLSDEFAULTS_DEBUG=", NULL};
+    static char output[65536];
+    char dir[512], upstream[64], url[64], keys[600], extra[3][600], cnf[600];
+    const char *const named = "proxy_ssl_server_name on; proxy_ssl_name localhost;";
+    tlsd_test_server backend, proxy;
+
+    if (tlsd_test_run(probe, NULL, "", output, sizeof(output), 10) != 0
+        || tlsd_test_run(curl_probe, NULL, "", output, sizeof(output), 10) != 0) {
+        fprintf(stderr, "\n  SKIP: nginx or curl is not installed here\n");
+        return;
+    }
+    CU_ASSERT_FATAL(tlsd_test_s_server_start_cert(&backend, "other-leaf.pem", www, without_module));
+    snprintf(dir, sizeof(dir), "%s/nginx-peers", tlsd_test_certs_dir());
+    snprintf(upstream, sizeof(upstream), "https://127.0.0.1:%d", backend.port);
+    snprintf(keys, sizeof(keys), "TrustStore = %s\nPeers = peers\n", root);
+    snprintf(extra[0], sizeof(extra[0]), "[peers]\nother.test = p\n[p]\nTrustStore = %s\n", other_root);
+    snprintf(extra[1], sizeof(extra[1]), "[peers]\n127.0.0.1 = p\n[p]\nTrustStore = %s\n", other_root);
+    snprintf(extra[2], sizeof(extra[2]), "[peers]\nlocalhost = p\n[p]\nTrustStore = %s\n", other_root);
+    for (int k = 0; k < 4; k++) {
+        const char *get[] = {"curl", "-sS", "-o", "-", "-w", "\nstatus=%{http_code}\n", url, NULL};
+
+        /* 0: an entry for another name; 1: by address; 2, 3: by name, with
+         * and without nginx sending it. */
+        snprintf(cnf, sizeof(cnf), "%s", tlsd_test_write_cnf("nginx-peers", NULL, NULL, keys, extra[k < 3 ? k : 2]));
+        if (!tlsd_test_nginx_proxy_start(&proxy, dir, upstream, k == 2 ? named : NULL, tlsd_test_env_with(cnf, 0))) {
+            fprintf(stderr, "\n  nginx did not start: %s\n", proxy.log);
+            CU_FAIL("nginx did not start");
+            continue;
+        }
+        snprintf(url, sizeof(url), "http://127.0.0.1:%d/", proxy.port);
+        CU_ASSERT_EQUAL(tlsd_test_run(get, without_module, "", output, sizeof(output), 20), 0);
+        tlsd_test_s_server_stop(&proxy);
+        if (getenv("TLSD_TEST_VERBOSE") != NULL)
+            fprintf(stderr, "\n  nginx case %d: %s\n", k, strstr(output, "status="));
+        if (strstr(output, k == 1 || k == 2 ? "status=200" : "status=502") == NULL) {
+            fprintf(stderr, "\n  nginx case %d: %s\n", k, output);
+            CU_FAIL("nginx's answer");
+        }
+    }
+    tlsd_test_s_server_stop(&backend);
+}
+
 /* A broken entry fails closed: every context of the load refuses TLS. */
 static void test_broken_entry_refuses_tls(void)
 {
@@ -533,6 +585,7 @@ int main(void)
         {"a server ignores the client's name", test_server_ignores_the_client_name},
         {"an SSL reused for another name", test_reused_connection},
         {"audit and inventory lines name the entry", test_lines_name_the_entry},
+        {"nginx's upstream of a private CA", test_nginx_upstream_private_ca},
         {"a broken entry refuses TLS", test_broken_entry_refuses_tls},
         CU_TEST_INFO_NULL,
     };
