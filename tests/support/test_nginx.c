@@ -26,5 +26,8 @@ int tlsd_test_nginx_proxy_start(tlsd_test_server *srv, const char *dir, const ch
             "    location / { proxy_pass %s; %s }\n  }\n}\n",
             dir, dir, dir, dir, dir, dir, dir, port, upstream, directives != NULL ? directives : "");
     fclose(f);
-    return tlsd_test_daemon_start(srv, argv, env_set, port);
+    if (tlsd_test_daemon_start(srv, argv, env_set, port))
+        return 1;
+    fprintf(stderr, "\n  nginx did not start: %s\n", srv->log);
+    return 0;
 }

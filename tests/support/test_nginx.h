@@ -9,8 +9,8 @@
 /* Writes DIR/nginx.conf (DIR made if needed) for a proxy on a free port
  * of 127.0.0.1 to upstream ("https://127.0.0.1:PORT"), with directives
  * added to its location (NULL: none), and starts nginx with env_set (as
- * tlsd_test_run). 1 once it listens, srv->port its port; 0 on failure
- * (nginx's output in srv->log). */
+ * tlsd_test_run). 1 once it listens, srv->port its port; 0 on failure,
+ * nginx's output in srv->log and on stderr. */
 int tlsd_test_nginx_proxy_start(tlsd_test_server *srv, const char *dir, const char *upstream,
                                 const char *directives, const char *const env_set[]);
 
