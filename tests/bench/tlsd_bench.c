@@ -16,11 +16,13 @@
  *      openssl s_client and curl one-shots to a local server
  *   8. full handshakes per second with Inventory = yes and AuditLog =
  *      syslog vs the module without it (issue 25: at most 3 % slower)
+ *   9. full handshakes per second with a Peers entry chosen and applied
+ *      to every connection vs the module without Peers (issue 24)
  *
  * Times are medians of interleaved rounds; each figure is printed with its
  * ratio and the target of issue 5. Not a test: it never fails on a number.
  * usage: tlsd-bench [--quick | --profile | --startup [--quick] | --threads [--quick] |
- *                   --inventory [--quick]] */
+ *                   --inventory [--quick] | --peers [--quick]] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,19 +88,19 @@ static double handshakes_per_second(ctx_maker unused, int n)
     return n / start;
 }
 
-/* --- 8. Inventory ---------------------------------------------------------- */
+/* --- 8. Inventory, 9. Peers ---------------------------------------------- */
 
-static const char *inventory_cnf;
+static const char *other_cnf;
 
-/* Section 5's measure with the module of inventory_cnf in place of the
- * one measure_side() loaded. */
-static double inventory_handshakes_per_second(ctx_maker unused, int n)
+/* Section 5's measure with the module of other_cnf in place of the one
+ * measure_side() loaded. */
+static double other_module_handshakes_per_second(ctx_maker unused, int n)
 {
     const char *plain = module_cnf;
     double rate;
 
     module_unload();
-    module_cnf = inventory_cnf;
+    module_cnf = other_cnf;
     module_load();
     rate = handshakes_per_second(unused, n);
     module_unload();
@@ -107,19 +109,38 @@ static double inventory_handshakes_per_second(ctx_maker unused, int n)
     return rate;
 }
 
-static void inventory_rows(int hs_n)
+/* One row: section 5's handshakes with the module alone vs with keys and
+ * extra in its configuration (named name). */
+static void other_module_row(int hs_n, const char *name, const char *keys, const char *extra, const char *label)
 {
     double a, b;
+
+    other_cnf = strdup(tlsd_test_write_cnf(name, NULL, NULL, keys, extra));
+    interleaved((side){handshakes_per_second, NULL, 1}, (side){other_module_handshakes_per_second, NULL, 1},
+                hs_n / ROUNDS + 1, &a, &b);
+    printf("  %-44s without %9.1f /s   with %9.1f /s   ratio %6.3f   (target >= 0.97)\n", label, a, b, b / a);
+}
+
+static void inventory_rows(int hs_n)
+{
     char keys[256];
 
     snprintf(keys, sizeof(keys), "Inventory = yes\nAuditLog = syslog\n%s",
              getenv("TLSD_BENCH_KEYS") != NULL ? getenv("TLSD_BENCH_KEYS") : "");
-    inventory_cnf = strdup(tlsd_test_write_cnf("bench-inventory", NULL, NULL, keys, NULL));
     printf("\n8. full handshakes per second, Inventory = yes, AuditLog = syslog (2 lines each)\n");
-    interleaved((side){handshakes_per_second, NULL, 1}, (side){inventory_handshakes_per_second, NULL, 1},
-                hs_n / ROUNDS + 1, &a, &b);
-    printf("  %-44s without %9.1f /s   with %9.1f /s   ratio %6.3f   (target >= 0.97)\n",
-           "the module, Inventory off vs on", a, b, b / a);
+    other_module_row(hs_n, "bench-inventory", keys, NULL, "the module, Inventory off vs on");
+}
+
+/* Every client handshake matches the localhost entry, among others, and
+ * gets its suites put on the connection. */
+static void peers_rows(int hs_n)
+{
+    printf("\n9. full handshakes per second, a Peers entry chosen and applied per connection\n");
+    other_module_row(hs_n, "bench-peers", "Peers = bench_peers\n",
+                     "[bench_peers]\nlocalhost = bench_local\n*.example = bench_net\n10.0.0.0/8 = bench_net\n"
+                     "backend.internal = bench_net\n[bench_local]\nCiphersuites = TLS_AES_256_GCM_SHA384\n"
+                     "[bench_net]\nVerifyPeer = no\n",
+                     "the module, no Peers vs an entry per connection");
 }
 
 /* --- 3. Python ----------------------------------------------------------- */
@@ -247,6 +268,7 @@ static int all_sections(void)
            "hostname check, strict flags, shared store", a, b, b / a);
     threads_rows(n);
     inventory_rows(hs_n);
+    peers_rows(hs_n);
     printf("\n");
     setenv("TLSDEFAULTS_DEBUG", "", 1);
     startup_rows();
@@ -280,6 +302,8 @@ int main(int argc, char **argv)
         startup_rows();
     } else if (strcmp(mode, "--inventory") == 0) { /* section 8 alone */
         inventory_rows(quick ? 100 : 2000);
+    } else if (strcmp(mode, "--peers") == 0) { /* section 9 alone */
+        peers_rows(quick ? 100 : 2000);
     } else if (strcmp(mode, "--threads") == 0) { /* section 6 alone */
         time_contexts(bare_client, 50);
         threads_rows(quick ? 200 : 2000);
