@@ -89,8 +89,8 @@ server_address=127.0.0.2 start_server tls11-b "${tls11[@]}"
 old2=127.0.0.2:$port
 start_server modern -cert "$work/leaf.pem" -cert_chain "$work/intermediate.pem"
 modern=127.0.0.1:$port
-lax=(-cert "$work/leaf.pem" -cert_chain "$work/intermediate.pem" -cipher 'ALL:@SECLEVEL=0')
-start_server lax "${lax[@]}"
+lax_args=(-cert "$work/leaf.pem" -cert_chain "$work/intermediate.pem" -cipher 'ALL:@SECLEVEL=0')
+start_server lax "${lax_args[@]}"
 lax=127.0.0.1:$port
 
 # 1. An exact name: legacy.test reaches the TLS 1.1 server, other.test
@@ -141,6 +141,110 @@ entry wild-longer '*.deep.corp.test' z.deep.corp.test 127.0.0.1
 client wild-exact names "$old1" -servername exact.corp.test
 refused wild-exact "protocol version"
 entry wild-exact exact.corp.test exact.corp.test 127.0.0.1
+
+# 3. Addresses: the connected peer's address, with or without an SNI name;
+# a /32 of another address, or another address, does not match; a CIDR
+# block does, the longest prefix winning; a host entry wins over an
+# address entry, in either direction.
+cnf address '127.0.0.2 = legacy_sect
+strict.test = strict_sect'
+client address-nosni address "$old2" -noservername
+connects address-nosni TLSv1.1
+entry address-nosni 127.0.0.2 '(no name)' 127.0.0.2
+client address-default address "$old2"
+connects address-default TLSv1.1
+entry address-default 127.0.0.2 '(no name)' 127.0.0.2
+client address-host-wins address "$old2" -servername strict.test
+refused address-host-wins "protocol version"
+entry address-host-wins strict.test strict.test 127.0.0.2
+cnf host-wins 'legacy.test = legacy_sect
+127.0.0.2 = strict_sect'
+client host-wins host-wins "$old2" -servername legacy.test
+connects host-wins TLSv1.1
+entry host-wins legacy.test legacy.test 127.0.0.2
+client host-wins-nosni host-wins "$old2" -noservername
+refused host-wins-nosni "protocol version"
+entry host-wins-nosni 127.0.0.2 '(no name)' 127.0.0.2
+cnf other-address '127.0.0.3 = legacy_sect
+127.0.0.1/32 = legacy_sect'
+client other-address other-address "$old2" -noservername
+refused other-address "protocol version"
+no_entry other-address
+client other-address-own other-address "$old1" -noservername
+connects other-address-own TLSv1.1
+entry other-address-own 127.0.0.1/32 '(no name)' 127.0.0.1
+# IPv6 is written escaped in OpenSSL's configuration syntax.
+cnf cidr '127.0.0.0/30 = legacy_sect
+127.0.0.0/31 = strict_sect
+2001\:db8\:\:/32 = legacy_sect'
+client cidr cidr "$old2" -noservername
+connects cidr TLSv1.1
+entry cidr 127.0.0.0/30 '(no name)' 127.0.0.2
+client cidr-longest cidr "$old1" -noservername
+refused cidr-longest "protocol version"
+entry cidr-longest 127.0.0.0/31 '(no name)' 127.0.0.1
+
+# 4. A server under the module: the SNI name is the client's to choose, so
+# an entry never lowers the server's floor. Its twin without the module,
+# with the same arguments, serves the same TLS 1.1 client.
+cnf server 'legacy.test = legacy_sect'
+server_conf=$work/server.cnf TLSDEFAULTS_DEBUG=$work/under-module.trace start_server under-module "${lax_args[@]}"
+under_module=127.0.0.1:$port
+client server-tls11 /dev/null "$under_module" -tls1_1 -cipher 'ALL:@SECLEVEL=0' -servername legacy.test
+refused server-tls11 "protocol version"
+client server-tls11-twin /dev/null "$lax" -tls1_1 -cipher 'ALL:@SECLEVEL=0' -servername legacy.test
+connects server-tls11-twin TLSv1.1
+client server-modern /dev/null "$under_module" -servername legacy.test
+connects server-modern TLSv1.3
+! grep -q 'Peers: entry' "$work/under-module.trace" || { fail "under-module: an entry applied to a server"; cat "$work/under-module.trace"; }
+grep -q 'tlsdefaults' "$work/under-module.trace" || fail "under-module: no debug trace: was the module loaded?"
+
+# 5. Bad input fails closed, naming the entry: tlsdefaults-info reports it
+# (exit 1), and s_client under it reaches nothing, not even the server of
+# today's defaults that the same configuration without the bad entry
+# reaches.
+info() { # NAME WANT TEXT...
+    local name=$1 want=$2 got=0
+    shift 2
+    "$inspector" --config "$work/$name.cnf" >"$work/$name.info" 2>&1 || got=$?
+    [ "$got" -eq "$want" ] || { fail "$name: tlsdefaults-info exit $got, expected $want"; cat "$work/$name.info"; }
+    for text in "$@"; do
+        grep -qF -- "$text" "$work/$name.info" || { fail "$name: no \"$text\" in:"; cat "$work/$name.info"; }
+    done
+}
+cnf good 'legacy.test = legacy_sect'
+info good 0
+client good good "$modern" -servername other.test
+connects good TLSv1.3
+bad() { # NAME TEXT...: the bad configuration NAME refuses TLS, its error names TEXT
+    local name=$1
+    shift
+    info "$name" 1 "every TLS handshake of a program using this configuration is refused" "$@"
+    client "$name" "$name" "$modern" -servername other.test
+    refused "$name" "tlsdefaults configuration is invalid, TLS refused"
+    for text in "$@"; do
+        grep -qF -- "$text" "$work/$name.out" || { fail "$name: s_client's error without \"$text\""; show "$name"; }
+    done
+}
+cnf bad-empty-label 'legacy..test = legacy_sect'
+bad bad-empty-label "key=legacy..test" "not a host name, an IP address or a CIDR block"
+cnf bad-wildcard '*foo.test = legacy_sect'
+bad bad-wildcard "key=*foo.test" "a wildcard is written *.DOMAIN"
+cnf bad-cidr '192.0.2.1/24 = legacy_sect'
+bad bad-cidr "key=192.0.2.1/24" "address has bits set past its prefix"
+cnf bad-partial-address '10.1 = legacy_sect'
+bad bad-partial-address "key=10.1" "not a full IPv4 address"
+cnf bad-section 'legacy.test = nosuch_sect'
+bad bad-section "key=legacy.test value=nosuch_sect" "no section nosuch_sect"
+cnf bad-peers 'legacy.test = legacy_sect' '' nosuch_peers
+bad bad-peers "key=Peers value=nosuch_peers" "no such section"
+cnf bad-twice 'legacy.test = legacy_sect
+LEGACY.test. = legacy_sect'
+bad bad-twice "key=LEGACY.test.: the same destination as key=legacy.test"
+cnf bad-enforce 'legacy.test = legacy_sect' 'Enforce = no'
+bad bad-enforce "key cannot apply to one destination (Peers)" "section legacy_sect (peer legacy.test): key=Enforce"
+cnf bad-audit 'legacy.test = legacy_sect' 'Audit = yes'
+bad bad-audit "key cannot apply to one destination (Peers)" "section legacy_sect (peer legacy.test): key=Audit"
 
 [ "$failures" -eq 0 ] && echo "peers: all checks passed"
 exit $((failures > 0))
