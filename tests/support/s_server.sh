@@ -17,8 +17,13 @@ start_server() {
     port=$(python3 -c 'import socket, sys; s=socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' \
            "$address")
     if [ "${server_hold_stdin:-0}" = 1 ]; then
+        # The writer that holds the input open is a job of the test, in
+        # servers too: a process substitution's would outlive the server.
+        rm -f "$work/$name.in" && mkfifo "$work/$name.in"
+        sleep 600 >"$work/$name.in" 2>/dev/null &
+        servers+=($!)
         OPENSSL_CONF=$conf "$openssl" s_server "${www[@]}" -accept "$address:$port" \
-            -key "$work/leaf-key.pem" "$@" < <(exec sleep 600 2>/dev/null) >"$work/$name.log" 2>&1 &
+            -key "$work/leaf-key.pem" "$@" <"$work/$name.in" >"$work/$name.log" 2>&1 &
     else
         OPENSSL_CONF=$conf "$openssl" s_server "${www[@]}" -accept "$address:$port" \
             -key "$work/leaf-key.pem" "$@" </dev/null >"$work/$name.log" 2>&1 &
