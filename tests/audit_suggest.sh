@@ -9,8 +9,10 @@
 # the same clients again leave no refusal line (and the log had them
 # before: the negative control). A configuration that already has a
 # Programs entry for the program gets that section continued, its other
-# keys kept. The Peers form (a program whose refusals are for few peers)
-# is checked as text: its round trip needs the Peers key (issue 24).
+# keys kept. The Peers form (a program whose refusals are all as a client
+# for at most three destinations) is checked as text here, its copies of
+# the Peers entries a program has, and each case that falls back to the
+# whole program's entry; its round trip is audit_suggest_peers.sh.
 #
 # usage: audit_suggest.sh INSPECTOR MODULE OPENSSL_PROGRAM CERTS_TOOL
 set -euo pipefail
@@ -84,16 +86,21 @@ grep -Eq '^  MaxProtocol +TLSv1.2 +\(section mine \(program openssl\)\)' "$work/
     { cat "$work/own.inspect"; fail "own: the section's own key lost"; }
 grep -Eq '^  MinProtocol .*section mine \(program openssl\)' "$work/own.inspect" || fail "own: the suggestion not in effect"
 
-# Few peers: a Peers entry each (text only until Peers lands).
+# Few destinations, all as a client: a Peers entry each, the program's
+# section holding only Peers (the round trip: audit_suggest_peers.sh).
+# Names as the engine matches them (one destination in any case), an
+# address without its port, IPv6 escaped for openssl.cnf.
 {
     echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=backend.example reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
-    echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=backend.example reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
+    echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=Backend.Example. reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
     echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=legacy.example reasons=HostnameCheck:mismatch x509_error=62 x509_text="hostname mismatch"'
+    echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=[2001:db8::1]:443 reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
 } >"$work/peers.log"
 "$inspector" --audit-report "$work/peers.log" --suggest --config "$work/fresh.cnf" >"$work/peers.suggest" ||
     fail "peers: --suggest exit $?"
 cat "$work/peers.suggest"
-python3 - "$work/peers.suggest" <<'PY' || fail "peers: the Peers form"
+# sections FILE: a Python dict of the file's sections, their lines.
+sections='
 import re, sys
 text = open(sys.argv[1]).read()
 sections = {}
@@ -101,17 +108,67 @@ for block in re.split(r"\n(?=\[)", text):
     head = re.match(r"\[([^\]]+)\]\n", block)
     if head:
         sections[head.group(1)] = [l for l in block.splitlines()[1:] if l]
+keys = lambda s: [l for l in sections[s] if not l.startswith("#")]
+'
+python3 -c "$sections"'
 assert "nginx = tlsd_suggested_nginx" in sections["tlsd_suggested_programs"], sections
-assert sections["tlsd_suggested_nginx"][0] == "# 3 connections: VerifyPeer:unverified 2, HostnameCheck:mismatch 1", sections
-assert sections["tlsd_suggested_nginx"][2:] == ["Peers = tlsd_suggested_nginx_peers"], sections
-assert sections["tlsd_suggested_nginx_peers"] == ["backend.example = tlsd_suggested_nginx_peer1",
-                                                  "legacy.example = tlsd_suggested_nginx_peer2"], sections
-assert sections["tlsd_suggested_nginx_peer1"] == ["# 2 connections: VerifyPeer:unverified 2",
+assert sections["tlsd_suggested_nginx"][0] == "# 4 connections: VerifyPeer:unverified 3, HostnameCheck:mismatch 1", sections
+assert keys("tlsd_suggested_nginx") == ["Peers = tlsd_suggested_nginx.peers"], sections
+assert sections["tlsd_suggested_nginx.peers"] == ["backend.example = tlsd_suggested_nginx.peer1",
+                                                  "legacy.example = tlsd_suggested_nginx.peer2",
+                                                  r"2001\:db8\:\:1 = tlsd_suggested_nginx.peer3"], sections
+assert sections["tlsd_suggested_nginx.peer1"] == ["# 2 connections: VerifyPeer:unverified 2",
                                                   "VerifyPeer = no"], sections
-assert sections["tlsd_suggested_nginx_peer2"] == ["# 1 connection: HostnameCheck:mismatch 1",
+assert sections["tlsd_suggested_nginx.peer2"] == ["# 1 connection: HostnameCheck:mismatch 1",
                                                   "HostnameCheck = no"], sections
+assert sections["tlsd_suggested_nginx.peer3"] == ["# 1 connection: VerifyPeer:unverified 1",
+                                                  "VerifyPeer = no"], sections
 print("Peers form checked")
-PY
+' "$work/peers.suggest" || fail "peers: the Peers form"
+# Appended, the module reads it.
+cp "$work/fresh.cnf" "$work/peers.cnf"
+cat "$work/peers.suggest" >>"$work/peers.cnf"
+"$inspector" --config "$work/peers.cnf" --program nginx >"$work/peers.inspect" ||
+    { cat "$work/peers.inspect"; fail "peers: the appended configuration is broken"; }
+
+# A program section with its own Peers, and sections of the suggestion's
+# names taken already: the entries copied, the names made unique, the
+# entry's VerifyFlags kept and edited after.
+printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = sect\n[sect]\npath = %s\nAudit = yes\nPrograms = progs\n[progs]\nnginx = mine\n[mine]\nPeers = mine_peers\n[mine_peers]\n*.example = wide\n[wide]\nVerifyFlags = +CRLCheck\n[tlsd_suggested_nginx.peers]\n[tlsd_suggested_nginx.peer1]\n' \
+    "$module" >"$work/own_peers.cnf"
+echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=a.example reasons=VerifyFlags:failed x509_error=85 x509_text="missing Authority Key Identifier" peer_entry=*.example' >"$work/own_peers.log"
+"$inspector" --audit-report "$work/own_peers.log" --suggest --config "$work/own_peers.cnf" >"$work/own_peers.suggest" ||
+    fail "own_peers: --suggest exit $?"
+cat "$work/own_peers.suggest"
+python3 -c "$sections"'
+assert keys("mine") == ["Peers = tlsd_suggested_nginx.peers_2"], sections
+assert keys("tlsd_suggested_nginx.peers_2") == ["*.example = wide", "a.example = tlsd_suggested_nginx.peer1_2"], sections
+assert keys("tlsd_suggested_nginx.peer1_2") == ["VerifyFlags = +CRLCheck,-X509Strict"], sections
+print("own Peers copied")
+' "$work/own_peers.suggest" || fail "own_peers: the Peers form"
+cat "$work/own_peers.suggest" >>"$work/own_peers.cnf"
+"$inspector" --config "$work/own_peers.cnf" --program nginx >"$work/own_peers.inspect" ||
+    { cat "$work/own_peers.inspect"; fail "own_peers: the appended configuration is broken"; }
+
+# whole_program NAME WHY FIELDS: what Peers entries cannot exempt gets the
+# program's own entry, saying why.
+whole_program() {
+    local name=$1 why=$2 fields=$3
+    echo "tlsdefaults[9]: audit program=$name pid=9 $fields" >"$work/$name.log"
+    "$inspector" --audit-report "$work/$name.log" --suggest --config "$work/fresh.cnf" >"$work/$name.suggest" ||
+        fail "$name: --suggest exit $?"
+    cat "$work/$name.suggest"
+    grep -qF "# For the whole program, not Peers entries: $why" "$work/$name.suggest" || fail "$name: not \"$why\""
+    if grep -q '^Peers = ' "$work/$name.suggest"; then fail "$name: a Peers key"; fi
+}
+whole_program level "Enforce (for a.example) is the whole policy's" \
+    'role=client peer=a.example reasons=Enforce:below-security-level peer_key=RSA-1024'
+whole_program server "it was refused as a server, and Peers entries apply to client connections only" \
+    'role=server peer=a.example reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
+whole_program nowhere "a peer of its refusals is neither a host name nor an IP address" \
+    'role=client peer=unknown reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
+whole_program gone "the Peers entry *.example its refusals for a.example were under is not in the configuration now" \
+    'role=client peer=a.example reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate" peer_entry=*.example'
 # A forged line cannot write configuration: names openssl.cnf cannot
 # hold stay comments, and a cipher name with '$' is left out.
 # shellcheck disable=SC2016 # the $ is the forgery

@@ -70,19 +70,34 @@ static void names(SSL_CTX *ctx, int tls13, char *buf, size_t cap)
         buf[0] = '\0'; /* better none than a cut name */
 }
 
-void tlsd_suggest_config_suites(const tlsd_suggest_config *c, const char *program, char *list,
-                                size_t cap, int *level, char *suites13, size_t cap13)
+tlsd_policy *tlsd_suggest_config_policy(const tlsd_suggest_config *c, const char *program)
 {
     tlsd_policy *p = NULL;
     tlsd_program prog;
-    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
-    const char *cs, *s13;
 
     ERR_set_mark();
     if (c->module_section != NULL && tlsd_program_named(&prog, program))
         p = tlsd_policy_section_read_for(c->cnf, c->module_section, 1, &prog);
+    ERR_pop_to_mark();
+    return p;
+}
+
+int tlsd_suggest_config_has_section(const tlsd_suggest_config *c, const char *name)
+{
+    return c->cnf != NULL && NCONF_get_section(c->cnf, name) != NULL;
+}
+
+void tlsd_suggest_config_suites(const tlsd_policy *policy, char *list, size_t cap, int *level,
+                                char *suites13, size_t cap13)
+{
+    tlsd_policy *fallback = NULL;
+    const tlsd_policy *p = policy;
+    SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    const char *cs, *s13;
+
+    ERR_set_mark();
     if (p == NULL)
-        p = tlsd_policy_new("python");
+        p = fallback = tlsd_policy_new("python");
     cs = p != NULL ? tlsd_policy_value(p, "CipherString") : NULL;
     s13 = p != NULL ? tlsd_policy_value(p, "Ciphersuites") : NULL;
     list[0] = suites13[0] = '\0';
@@ -95,5 +110,5 @@ void tlsd_suggest_config_suites(const tlsd_suggest_config *c, const char *progra
     }
     ERR_pop_to_mark();
     SSL_CTX_free(ctx);
-    tlsd_policy_free(p);
+    tlsd_policy_free(fallback);
 }
