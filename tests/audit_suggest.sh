@@ -132,18 +132,25 @@ cat "$work/peers.suggest" >>"$work/peers.cnf"
     { cat "$work/peers.inspect"; fail "peers: the appended configuration is broken"; }
 
 # A program section with its own Peers, and sections of the suggestion's
-# names taken already: the entries copied, the names made unique, the
-# entry's VerifyFlags kept and edited after.
-printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = sect\n[sect]\npath = %s\nAudit = yes\nPrograms = progs\n[progs]\nnginx = mine\n[mine]\nPeers = mine_peers\n[mine_peers]\n*.example = wide\n[wide]\nVerifyFlags = +CRLCheck\n[tlsd_suggested_nginx.peers]\n[tlsd_suggested_nginx.peer1]\n' \
+# names taken already: the entries copied, the names made unique; a.example
+# was refused under *.example: its keys copied, its VerifyFlags kept and
+# edited after; b.example has an entry of its own now (written in another
+# case, the log older): it is replaced, its keys copied.
+printf 'openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = sect\n[sect]\npath = %s\nAudit = yes\nPrograms = progs\n[progs]\nnginx = mine\n[mine]\nPeers = mine_peers\n[mine_peers]\n*.example = wide\nB.Example = exact_b\n[wide]\nVerifyFlags = +CRLCheck\n[exact_b]\nMaxProtocol = TLSv1.3\n[tlsd_suggested_nginx.peers]\n[tlsd_suggested_nginx.peer1]\n' \
     "$module" >"$work/own_peers.cnf"
-echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=a.example reasons=VerifyFlags:failed x509_error=85 x509_text="missing Authority Key Identifier" peer_entry=*.example' >"$work/own_peers.log"
+{
+    echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=a.example reasons=VerifyFlags:failed x509_error=85 x509_text="missing Authority Key Identifier" peer_entry=*.example'
+    echo 'tlsdefaults[9]: audit program=nginx pid=9 role=client peer=b.example reasons=VerifyPeer:unverified x509_error=18 x509_text="self-signed certificate"'
+} >"$work/own_peers.log"
 "$inspector" --audit-report "$work/own_peers.log" --suggest --config "$work/own_peers.cnf" >"$work/own_peers.suggest" ||
     fail "own_peers: --suggest exit $?"
 cat "$work/own_peers.suggest"
 python3 -c "$sections"'
 assert keys("mine") == ["Peers = tlsd_suggested_nginx.peers_2"], sections
-assert keys("tlsd_suggested_nginx.peers_2") == ["*.example = wide", "a.example = tlsd_suggested_nginx.peer1_2"], sections
+assert keys("tlsd_suggested_nginx.peers_2") == ["*.example = wide", "a.example = tlsd_suggested_nginx.peer1_2",
+                                                "b.example = tlsd_suggested_nginx.peer2"], sections
 assert keys("tlsd_suggested_nginx.peer1_2") == ["VerifyFlags = +CRLCheck,-X509Strict"], sections
+assert keys("tlsd_suggested_nginx.peer2") == ["MaxProtocol = TLSv1.3", "VerifyPeer = no"], sections
 print("own Peers copied")
 ' "$work/own_peers.suggest" || fail "own_peers: the Peers form"
 cat "$work/own_peers.suggest" >>"$work/own_peers.cnf"

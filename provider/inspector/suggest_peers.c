@@ -117,21 +117,26 @@ static int sets(const tlsd_suggest_need *n, const char *key)
     return 0;
 }
 
-/* The entry a destination's section copies: the log's, else the one
- * the configuration gives it now; -1 none; -2: the log's is not there. */
+/* The entry a destination's section copies: one for the same
+ * destination (ours replaces it), else the log's, else the one the
+ * configuration gives it now; -1 none; -2: the log's is not there. */
 static int entry_of(const tlsd_suggest_peer *d, const tlsd_peer_name *dest, const tlsd_policy *policy)
 {
     tlsd_policy_peer e;
+    int logged = -2;
 
     if (policy == NULL)
         return d->logged_entry[0] != '\0' ? -2 : -1;
-    if (d->logged_entry[0] == '\0')
-        return tlsd_policy_peer_for(policy, dest->kind == TLSD_PEER_HOST ? dest->host : NULL,
-                                    dest->kind == TLSD_PEER_ADDRESS ? &dest->address : NULL);
-    for (size_t i = 0; tlsd_policy_peer_at(policy, i, &e); i++)
-        if (strcmp(e.name, d->logged_entry) == 0)
+    for (size_t i = 0; tlsd_policy_peer_at(policy, i, &e); i++) {
+        if (same_destination(e.match, dest))
             return (int)i;
-    return -2;
+        if (strcmp(e.name, d->logged_entry) == 0)
+            logged = (int)i;
+    }
+    if (d->logged_entry[0] != '\0')
+        return logged;
+    return tlsd_policy_peer_for(policy, dest->kind == TLSD_PEER_HOST ? dest->host : NULL,
+                                dest->kind == TLSD_PEER_ADDRESS ? &dest->address : NULL);
 }
 
 /* Whether entry e's section can be copied before ours: every value read
