@@ -16,10 +16,9 @@
 # the round trip); with the suggestion appended as is, the same clients
 # connect, and a destination the log did not show (other.test, the same
 # self-signed server as self.test) is still refused: the entries, not the
-# program, are exempt. With Audit on again, other.test is logged and the
-# three's lines name their suggested entries. (The audit judges by the
-# program's policy, not the entry's, so those lines are still written:
-# printed as a NOTE until the engine's audit reads Peers entries.)
+# program, are exempt. With Audit on again (and Inventory = yes), the three
+# leave no refusal line, their inventory lines name their suggested
+# entries, and other.test is logged.
 # Run twice: on a configuration without Peers, and on one whose module
 # section has Peers (a wildcard entry for *.test, under which legacy.test,
 # self.test and other.test are refused, and an entry for an address block):
@@ -140,29 +139,24 @@ PY
     "$inspector" --config "$cnf" --program openssl >"$work/$name.inspect" ||
         { cat "$work/$name.inspect"; fail "$name: the appended configuration is broken"; }
 
-    # Again, Audit on: the three get their entries; a destination the log
-    # did not show (the same server as self.test) is still refused, under
-    # no entry.
+    # Again, Audit on: no refusal line for the three, each connected under
+    # its suggested entry (its inventory line names it); a destination the
+    # log did not show (the same server as self.test) is still refused.
     rm -f "$log"
     clients "$cnf"
     client other "$cnf" -connect "127.0.0.1:$self_port" -servername other.test ||
         { cat "$work/other.out"; fail "$name: s_client other.test"; }
     cat "$log"
+    for peer in legacy.test self.test "127.0.0.2:$addr_port"; do
+        [ "$(refusals "$log" "$peer")" -eq 0 ] || fail "$name: $peer refused after the suggestion"
+        grep -q " inventory program=openssl .* peer=$peer .* peer_entry=${peer%:*}\$" "$log" ||
+            fail "$name: $peer not under its suggested entry"
+    done
     [ "$(refusals "$log" other.test)" -eq 1 ] || fail "$name: other.test not refused (the control)"
     # Under no entry, or (merge) the module section's *.test, copied.
     case $name in fresh) control='x509_text="self-signed certificate"$' ;; *) control=' peer_entry=\*\.test$' ;; esac
-    grep ' peer=other.test ' "$log" | grep -q "$control" || fail "$name: other.test not under the entry it had"
-    for peer in legacy.test self.test "127.0.0.2:$addr_port"; do
-        if grep " peer=$peer " "$log" | grep -v " peer_entry=${peer%:*}\$"; then
-            fail "$name: a line for $peer not under its suggested entry"
-        fi
-    done
-    # The audit judges a connection by the program's policy, not by its
-    # Peers entry's (provider/engine/audit.c): the three still leave lines,
-    # which the enforced run below shows the policy would not refuse. Once
-    # the audit reads the entry, this is: exactly one line, other.test's.
-    lines=$(grep -c ' audit ' "$log")
-    [ "$lines" -eq 1 ] || echo "NOTE: $name: $((lines - 1)) audit lines for the exempted destinations (the audit ignores Peers entries)"
+    grep ' audit .* peer=other.test ' "$log" | grep -q "$control" || fail "$name: other.test not under the entry it had"
+    [ "$(grep -c ' audit ' "$log")" -eq 1 ] || fail "$name: refusals after the suggestion"
 
     # Enforced (no Audit): the three connect, other.test is refused.
     sed -i '/^Audit = yes$/d' "$cnf"
@@ -171,7 +165,7 @@ PY
     refused "$unverified" other "$cnf" -connect "127.0.0.1:$self_port" -servername other.test
 }
 
-base='openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = sect\n[sect]\npath = %s\nEnforce = yes\nVerifyPeer = force\nAudit = yes\nAuditLog = %s\n'
+base='openssl_conf = openssl_init\n[openssl_init]\ntlsdefaults = sect\n[sect]\npath = %s\nEnforce = yes\nVerifyPeer = force\nAudit = yes\nInventory = yes\nAuditLog = %s\n'
 # shellcheck disable=SC2059 # the format is ours
 printf "$base" "$module" "$work/fresh.log" >"$work/fresh.cnf"
 round_trip fresh "$work/fresh.cnf"
