@@ -205,6 +205,14 @@ const char *tlsd_policy_unset_value(const char *key)
     return def != NULL ? def->unset : NULL;
 }
 
+int tlsd_policy_key_per_connection(const char *key)
+{
+    enum tlsd_key_id id;
+    const tlsd_key_def *def = tlsd_policy_keys_find(key, &id);
+
+    return def != NULL && def->peer;
+}
+
 int tlsd_policy_audits(const tlsd_policy *p, const char *key)
 {
     enum tlsd_key_id id;

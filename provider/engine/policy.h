@@ -187,6 +187,10 @@ typedef struct {
     const tlsd_peer_name *match;
 } tlsd_policy_peer;
 
+/* 1 when a Peers entry's section may set key (the key table's peer
+ * column); 0 for the keys of the whole policy and unknown ones. */
+int tlsd_policy_key_per_connection(const char *key);
+
 /* The i-th entry; 0 past the last. */
 int tlsd_policy_peer_at(const tlsd_policy *p, size_t i, tlsd_policy_peer *out);
 

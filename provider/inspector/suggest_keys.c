@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "log_lines.h"
+#include "policy.h"
 #include "suggest_config.h"
 
 #define LIST_MAX 4096
@@ -16,12 +17,6 @@ enum { K_VERIFY_NO = 1, K_HOSTNAME_NO = 2, K_HOSTNAME_YES = 4, K_FLAGS_STRICT = 
 
 static const char *const versions[] = {"SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"};
 #define TLS12 3
-
-/* The keys a Peers entry may hold: the engine's key table, peer column
- * (policy_keys.h); the engine refuses any other in an entry's section. */
-static const char *const per_peer[] = {"MinProtocol", "MaxProtocol", "CipherString", "Ciphersuites",
-                                       "Groups", "SignatureAlgorithms", "VerifyPeer", "HostnameCheck",
-                                       "VerifyFlags", "HostFlags", "TrustStore"};
 
 typedef struct {
     tlsd_suggest_need *n;
@@ -145,14 +140,10 @@ const char *tlsd_suggest_keys_not_per_peer(const tlsd_suggest_need *n)
     const char *names[7];
     int k = tlsd_suggest_keys_of(n, names, 7);
 
-    for (int i = 0; i < k; i++) {
-        size_t j = 0;
-
-        while (j < sizeof(per_peer) / sizeof(per_peer[0]) && strcmp(per_peer[j], names[i]) != 0)
-            j++;
-        if (j == sizeof(per_peer) / sizeof(per_peer[0]))
+    /* The engine's key table decides, as it does for an entry's section. */
+    for (int i = 0; i < k; i++)
+        if (!tlsd_policy_key_per_connection(names[i]))
             return names[i];
-    }
     return NULL;
 }
 
