@@ -187,6 +187,17 @@ static const tlsd_guard_rules *choose(const tlsd_guard_peers *gp, SSL *ssl, cons
     return &e->rules;
 }
 
+/* The refusal of a connection its entry no longer fits, raised once: the
+ * callback is asked again for every version and suite. */
+static const tlsd_guard_rules *mismatch(const tlsd_guard_rules *r, const char *why)
+{
+    unsigned long last = ERR_peek_last_error();
+
+    if (ERR_GET_LIB(last) != tlsd_errors_lib() || ERR_GET_REASON(last) != TLSD_R_PEER_ENTRY_MISMATCH)
+        TLSD_RAISE(TLSD_R_PEER_ENTRY_MISMATCH, "Peers entry %.200s was chosen for %s", r->entry, why);
+    return NULL;
+}
+
 const tlsd_guard_rules *tlsd_guard_peers_rules(const tlsd_guard_peers *gp, const SSL *s,
                                                const tlsd_guard_rules *base, int choose_now, int *chosen)
 {
@@ -197,11 +208,8 @@ const tlsd_guard_rules *tlsd_guard_peers_rules(const tlsd_guard_peers *gp, const
     r = choice_of(s);
     if (SSL_is_server(s)) {
         /* Chosen while it was a client: it must not keep an entry's rules. */
-        if (r != NULL && r != &no_entry) {
-            TLSD_RAISE(TLSD_R_PEER_ENTRY_MISMATCH, "Peers entry %.200s was chosen for a connection that now "
-                       "serves", r->entry);
-            return NULL;
-        }
+        if (r != NULL && r != &no_entry)
+            return mismatch(r, "a connection that now serves");
         return base;
     }
     /* An SSL reused (SSL_clear) for another name: one that got no entry
@@ -210,9 +218,7 @@ const tlsd_guard_rules *tlsd_guard_peers_rules(const tlsd_guard_peers *gp, const
     if (r != NULL && choose_now && (uintptr_t)SSL_get_ex_data(s, chosen_for_index) != folded_name(s)) {
         if (r == &no_entry)
             return choose(gp, (SSL *)s, base, chosen);
-        TLSD_RAISE(TLSD_R_PEER_ENTRY_MISMATCH, "Peers entry %.200s was chosen for another name; an SSL reused "
-                   "for a new destination needs SSL_new()", r->entry);
-        return NULL;
+        return mismatch(r, "another name; an SSL reused for a new destination needs SSL_new()");
     }
     if (r != NULL)
         return r == &no_entry ? base : r;
