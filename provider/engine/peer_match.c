@@ -143,6 +143,16 @@ int tlsd_peer_match_parse_name(const char *text, tlsd_peer_name *out, const char
     return 0;
 }
 
+int tlsd_peer_match_same(const tlsd_peer_name *a, const tlsd_peer_name *b)
+{
+    if (a->kind != b->kind)
+        return 0;
+    if (a->kind != TLSD_PEER_ADDRESS)
+        return strcmp(a->host, b->host) == 0;
+    return a->prefix == b->prefix && a->address.family == b->address.family
+           && memcmp(a->address.bytes, b->address.bytes, sizeof(a->address.bytes)) == 0;
+}
+
 static int in_block(const tlsd_peer_name *n, const tlsd_peer_address *a)
 {
     if (a->family != n->address.family)

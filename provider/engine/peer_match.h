@@ -33,6 +33,9 @@ typedef struct {
  * 0 with *why set to the reason. */
 int tlsd_peer_match_parse_name(const char *text, tlsd_peer_name *out, const char **why);
 
+/* 1 when two parsed names are the same destination. */
+int tlsd_peer_match_same(const tlsd_peer_name *a, const tlsd_peer_name *b);
+
 /* An IP literal (after the rules of tlsd_peer_match_parse_name) as an address;
  * 0 when text is none. */
 int tlsd_peer_match_parse_address(const char *text, tlsd_peer_address *out);

@@ -8,19 +8,6 @@
 #include "errors.h"
 #include "policy_internal.h"
 
-/* Two entries of one Peers section for the same destination: the file
- * would say two things, and the choice between them would be the file's
- * order. */
-static int same_destination(const tlsd_peer_name *a, const tlsd_peer_name *b)
-{
-    if (a->kind != b->kind)
-        return 0;
-    if (a->kind != TLSD_PEER_ADDRESS)
-        return strcmp(a->host, b->host) == 0;
-    return a->prefix == b->prefix && a->address.family == b->address.family
-           && memcmp(a->address.bytes, b->address.bytes, sizeof(a->address.bytes)) == 0;
-}
-
 /* The keys a section sets, as 1u << id. */
 static unsigned keys_of(STACK_OF(CONF_VALUE) *values)
 {
@@ -110,7 +97,9 @@ int tlsd_policy_peers_attach(const CONF *cnf, tlsd_policy *p, const char *name, 
         }
         p->n_peers++;
         for (size_t j = 0; j < k; j++)
-            if (same_destination(&p->peer_names[j], &p->peer_names[k])) {
+            /* The file would say two things, and the choice between them
+             * would be its order. */
+            if (tlsd_peer_match_same(&p->peer_names[j], &p->peer_names[k])) {
                 TLSD_RAISE(TLSD_R_BAD_VALUE, "section %.128s: key=%.128s: the same destination as "
                            "key=%.128s", name, v->name, p->peers[j].name);
                 ok = 0;

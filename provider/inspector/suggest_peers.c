@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "inspection.h"
 #include "log_lines.h"
 #include "peer_match.h"
 
@@ -61,18 +62,6 @@ int tlsd_suggest_peers_destination(const char *peer, char *out, size_t cap)
     return n.kind == TLSD_PEER_HOST && (size_t)snprintf(out, cap, "%s", n.host) < cap;
 }
 
-/* As the engine compares entries of one Peers section (policy_peers.c):
- * two entries for the same destination are an error there. */
-static int same_destination(const tlsd_peer_name *a, const tlsd_peer_name *b)
-{
-    if (a->kind != b->kind)
-        return 0;
-    if (a->kind != TLSD_PEER_ADDRESS)
-        return strcmp(a->host, b->host) == 0;
-    return a->prefix == b->prefix && a->address.family == b->address.family
-           && memcmp(a->address.bytes, b->address.bytes, sizeof(a->address.bytes)) == 0;
-}
-
 /* A value printed back so that openssl.cnf reads it as it is now: no
  * control byte, no space at either end (escapes cover the rest). */
 static int copyable(const char *v)
@@ -94,16 +83,6 @@ static void print_value(FILE *out, const char *v)
             fputc('\\', out);
         fputc(*c, out);
     }
-}
-
-static const char *value_of(STACK_OF(CONF_VALUE) *values, const char *key)
-{
-    const char *found = NULL;
-
-    for (int i = 0; i < sk_CONF_VALUE_num(values); i++)
-        if (strcasecmp(sk_CONF_VALUE_value(values, i)->name, key) == 0)
-            found = sk_CONF_VALUE_value(values, i)->value;
-    return found;
 }
 
 static int sets(const tlsd_suggest_need *n, const char *key)
@@ -128,7 +107,7 @@ static int entry_of(const tlsd_suggest_peer *d, const tlsd_peer_name *dest, cons
     if (policy == NULL)
         return d->logged_entry[0] != '\0' ? -2 : -1;
     for (size_t i = 0; tlsd_policy_peer_at(policy, i, &e); i++) {
-        if (same_destination(e.match, dest))
+        if (tlsd_peer_match_same(e.match, dest))
             return (int)i;
         if (strcmp(e.name, d->logged_entry) == 0)
             logged = (int)i;
@@ -144,7 +123,7 @@ static int entry_of(const tlsd_suggest_peer *d, const tlsd_peer_name *dest, cons
 static int entry_copyable(const tlsd_suggest_config *c, const tlsd_policy_peer *e, const tlsd_suggest_need *n)
 {
     STACK_OF(CONF_VALUE) *values = c->cnf != NULL ? NCONF_get_section(c->cnf, e->section) : NULL;
-    const char *flags = value_of(values, "VerifyFlags");
+    const char *flags = c->cnf != NULL ? tlsd_config_scan_value(c->cnf, e->section, "VerifyFlags") : NULL;
 
     if (values == NULL)
         return 0;
@@ -232,7 +211,7 @@ static int ours(const tlsd_suggest_peer *peers, int n, const tlsd_peer_name *m)
     const char *why;
 
     for (int i = 0; i < n; i++)
-        if (tlsd_peer_match_parse_name(peers[i].name, &dest, &why) && same_destination(&dest, m))
+        if (tlsd_peer_match_parse_name(peers[i].name, &dest, &why) && tlsd_peer_match_same(&dest, m))
             return 1;
     return 0;
 }
