@@ -193,10 +193,13 @@ client cidr-longest cidr "$old1" -noservername
 refused cidr-longest "protocol version"
 entry cidr-longest 127.0.0.0/31 '(no name)' 127.0.0.1
 
-# 4. A server under the module: the SNI name is the client's to choose, so
-# an entry never lowers the server's floor. Its twin without the module,
-# with the same arguments, serves the same TLS 1.1 client.
-cnf server 'legacy.test = legacy_sect'
+# 4. A server under the module: the SNI name and the address it comes
+# from are the client's to choose, so an entry never lowers the server's
+# floor, neither by name nor by the client's address (127.0.0.0/8 holds
+# every client here). Its twin without the module, with the same
+# arguments, serves the same TLS 1.1 client.
+cnf server 'legacy.test = legacy_sect
+127.0.0.0/8 = legacy_sect'
 server_conf=$work/server.cnf TLSDEFAULTS_DEBUG=$work/under-module.trace start_server under-module "${lax_args[@]}"
 under_module=127.0.0.1:$port
 client server-tls11 /dev/null "$under_module" -tls1_1 -cipher 'ALL:@SECLEVEL=0' -servername legacy.test
