@@ -45,11 +45,8 @@ old_port=$port
 start_server good -cert "$work/leaf.pem" -cert_chain "$work/intermediate.pem"
 good_port=$port
 # The same self-signed server on another loopback address.
-addr_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.2", 0)); print(s.getsockname()[1])')
-OPENSSL_CONF=/dev/null "$openssl" s_server -www -accept "127.0.0.2:$addr_port" -key "$work/leaf-key.pem" \
-    -cert "$work/selfsigned.pem" </dev/null >"$work/addr.log" 2>&1 &
-servers+=($!)
-for _ in $(seq 50); do ss -Hltn "sport = :$addr_port" 2>/dev/null | grep -q . && break; sleep 0.1; done
+server_address=127.0.0.2 start_server addr -cert "$work/selfsigned.pem"
+addr_port=$port
 
 # client NAME CONFIG ARGS...: one s_client under CONFIG; its output in
 # $work/NAME.out; returns s_client's status.
