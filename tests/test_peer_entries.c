@@ -239,6 +239,11 @@ static void test_bad_entries_fail_closed(void)
     expect_unreadable("[peers]\nlegacy.test = a\nLEGACY.test. = a\n[a]\nMinProtocol = TLSv1.1\n",
                       TLSD_R_BAD_VALUE, "key=LEGACY.test.: the same destination as key=legacy.test");
     expect_unreadable("", TLSD_R_MISSING_SECTION, "section s: key=Peers value=peers: no such section");
+    /* A candidate has no Peers: an entry is an exception to the enforced
+     * policy. */
+    CU_ASSERT_PTR_NULL(read_text("[s]\npath = /nowhere/tlsdefaults.so\nCandidate = c\n[c]\nPeers = peers\n"
+                                 "[peers]\nlegacy.test = x\n[x]\nMinProtocol = TLSv1.1\n", NULL));
+    CU_ASSERT(tlsd_test_take_error(TLSD_R_UNKNOWN_KEY, "section c (candidate): key=Peers"));
     /* Every bad entry is reported, not just the first. */
     CU_ASSERT_PTR_NULL(read_text(MODULE_SECTION "[peers]\na..test = x\nb.test = nosuch\nc.test = x\n"
                                  "[x]\nOptions = -ServerPreference\n", &errors));

@@ -9,7 +9,6 @@
  * then leaves new contexts alone). No application data is ever sent. */
 #include "probe.h"
 
-#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
@@ -267,9 +266,9 @@ static int split_target(const char *target, char *host, size_t cap, const char *
 /* An IP literal names no server: no SNI for it, as clients do. */
 static int is_address(const char *host)
 {
-    unsigned char buf[16];
+    tlsd_peer_address a;
 
-    return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+    return tlsd_peer_match_parse_address(host, &a);
 }
 
 static void report(const inspection *in, const char *target, const char *sni, const tlsd_probe_result r[2],
