@@ -56,10 +56,15 @@ static int refused_in_peer(const CONF_VALUE *v, const char *origin)
     if (def == NULL && !module_only_key(v->name) && strcasecmp(v->name, "Candidate") != 0
         && strcasecmp(v->name, "Peers") != 0)
         return 0; /* unknown: tlsd_policy_set() names it */
-    TLSD_RAISE(TLSD_R_NOT_PER_CONNECTION, "%.200s: key=%.128s: a Peers entry sets the protocol "
-               "bounds, cipher lists, Groups, SignatureAlgorithms, VerifyPeer, HostnameCheck, "
-               "VerifyFlags, HostFlags and TrustStore of one destination; this key is the whole "
-               "policy's", origin, v->name);
+    char keys[512] = "";
+
+    /* The keys an entry may set, from the key table's peer column. */
+    for (int i = 0; i < TLSD_KEY_COUNT; i++)
+        if (tlsd_policy_keys[i].peer)
+            snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), "%s%s", keys[0] ? ", " : "",
+                     tlsd_policy_keys[i].name);
+    TLSD_RAISE(TLSD_R_NOT_PER_CONNECTION, "%.200s: key=%.128s: this key is the whole policy's; a Peers "
+               "entry sets only %s", origin, v->name, keys);
     return 1;
 }
 
