@@ -72,7 +72,8 @@ function audit_line(p,    role, a, name, entry, cand, k, parts, i) {
     role = arole[a] == "any" ? (rand() < 0.5 ? "client" : "server") : arole[a]
     entry = cand ? name " [candidate tlsd_next]" : name
     emit("tlsdefaults", pid[p], "audit program=" name " pid=" pid[p] " role=" role " peer=" peer(role) \
-        " reasons=" areason[a] afields[a] (cand ? " candidate=tlsd_next" : ""))
+        " reasons=" areason[a] afields[a] (cand ? " candidate=tlsd_next" : "") \
+        (!cand && role == "client" && rand() < 0.05 ? " peer_entry=legacy.example" : ""))
     T["total", "", "audit"]++
     if (cand)
         T["total", "", "candidate"]++
@@ -123,7 +124,8 @@ function inventory_line(p,    role, v, c, g, key, sig, ver, res, sha1, r, name) 
     }
     emit("tlsdefaults", pid[p], "inventory program=" name " pid=" pid[p] " role=" role " peer=" peer(role) \
         " version=" v " cipher=" c " group=" g " pq=" (g ~ /MLKEM/ ? "yes" : "no") " sigalg=" sig \
-        " peer_key=" key " chain_sha1=" sha1 " verified=" ver " resumed=" res)
+        " peer_key=" key " chain_sha1=" sha1 " verified=" ver " resumed=" res \
+        (role == "client" && rand() < 0.05 ? " peer_entry=*.corp.example" : ""))
     T["total", "", "inventory"]++
     I[name, "connections"]++
     I[name, "clients"] += role == "client"
@@ -169,7 +171,8 @@ BEGIN {
           "DHE-RSA-AES256-GCM-SHA384 AES128-GCM-SHA256", s, " ")
     for (i = 0; i < 5; i++) suite12[i] = s[i + 1]
     suite10[0] = "ECDHE-RSA-AES256-SHA"; suite10[1] = "AES128-SHA"
-    # The refusals: reasons and their fields as audit_record.c writes them.
+    # The refusals: reasons and their fields as audit_record.c writes them
+    # (and, on some client lines, peer_entry= of a Peers entry).
     i = 0
     arole[++i] = "client"; areason[i] = "VerifyPeer:verification-off"; afields[i] = " x509_error=18 x509_text=\"self-signed certificate\""
     arole[++i] = "client"; areason[i] = "VerifyPeer:unverified"; afields[i] = " x509_error=20 x509_text=\"unable to get local issuer certificate\""
